@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import type { AppEnv } from './env';
+import { renderError } from './http/errors';
+import { healthRoutes } from './http/health';
+import { requestContext } from './http/middleware';
+import { normalizePath } from './http/normalize-path';
+import { AppError } from './lib/errors';
+import { createLogger, parseLogLevel } from './lib/log';
+
+/** Build the application: global middleware, the routers, the one error handler. */
+export function createApp() {
+  const app = new Hono<AppEnv>({ getPath: (req) => normalizePath(new URL(req.url).pathname) });
+
+  app.use('*', requestContext);
+  app.route('/', healthRoutes);
+
+  app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));
+
+  app.onError((err, c) => {
+    const pathname = new URL(c.req.url).pathname;
+    const log = c.get('log') ?? createLogger(parseLogLevel(c.env.LOG_LEVEL));
+    if (err instanceof AppError && err.code === 'misconfigured') {
+      // One clear line for the operator: which setting is wrong, never its value or a stack.
+      log.error(err.message, { path: pathname });
+    } else if (!(err instanceof AppError)) {
+      log.error('unhandled error', {
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+        path: pathname,
+      });
+    }
+    return renderError(err, pathname);
+  });
+
+  return app;
+}

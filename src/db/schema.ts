@@ -1,0 +1,511 @@
+/**
+ * The whole data model (declarations only). SQL names are snake_case; ids follow the blocks of
+ * API.md A.10, which the `id_blocks` migration primes in sqlite_sequence.
+ * Timestamps are ISO-8601 UTC strings with milliseconds, so text order is time order.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+const id = () => integer('id').primaryKey({ autoIncrement: true });
+const now = () => sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const bool = (name: string) => integer(name, { mode: 'boolean' });
+
+export const users = sqliteTable('users', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash'),
+  firstName: text('first_name').notNull().default(''),
+  lastName: text('last_name').notNull().default(''),
+  identifier: text('identifier'),
+  userType: text('user_type', { enum: ['practitioner', 'patient'] }),
+  isSuperuser: bool('is_superuser').notNull().default(false),
+  isActive: bool('is_active').notNull().default(true),
+  emailVerified: bool('email_verified').notNull().default(false),
+  lastLogin: text('last_login'),
+  /** Tokens issued before this instant are dead (password change, deactivation). */
+  tokensValidAfter: text('tokens_valid_after'),
+  dateJoined: text('date_joined').notNull().default(now()),
+});
+
+export const practitioners = sqliteTable('practitioners', {
+  id: id(),
+  userId: integer('user_id')
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  nameFamily: text('name_family'),
+  nameGiven: text('name_given'),
+  birthDate: text('birth_date'),
+  telecomPhone: text('telecom_phone'),
+  /** Sticky UI state, e.g. {"current_organization_id":20003} (camelCased on the wire). */
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  lastUpdated: text('last_updated').notNull().default(now()),
+});
+
+export const patients = sqliteTable('patients', {
+  id: id(),
+  userId: integer('user_id')
+    .unique()
+    .references(() => users.id, { onDelete: 'set null' }),
+  nameFamily: text('name_family'),
+  nameGiven: text('name_given'),
+  birthDate: text('birth_date'),
+  telecomPhone: text('telecom_phone'),
+  lastUpdated: text('last_updated').notNull().default(now()),
+});
+
+export const patientIdentifiers = sqliteTable(
+  'patient_identifiers',
+  {
+    id: id(),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id, { onDelete: 'cascade' }),
+    system: text('system').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    uniqueIndex('patient_identifiers_system_value').on(t.system, t.value),
+    index('patient_identifiers_patient').on(t.patientId),
+  ],
+);
+
+export const ORGANIZATION_TYPES = [
+  'root',
+  'prov',
+  'dept',
+  'team',
+  'govt',
+  'ins',
+  'pay',
+  'edu',
+  'reli',
+  'crs',
+  'cg',
+  'bus',
+  'other',
+  'laboratory',
+  'imaging',
+  'pharmacy',
+  'health-information-network',
+  'health-data-aggregator',
+] as const;
+export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
+
+export const organizations = sqliteTable(
+  'organizations',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    type: text('type', { enum: ORGANIZATION_TYPES }).notNull(),
+    partOf: integer('part_of').references((): AnySQLiteColumn => organizations.id, {
+      onDelete: 'cascade',
+    }),
+  },
+  (t) => [index('organizations_part_of').on(t.partOf, t.name)],
+);
+
+export const PRACTITIONER_ROLES = ['manager', 'member', 'viewer'] as const;
+export type PractitionerRole = (typeof PRACTITIONER_ROLES)[number];
+
+export const practitionerOrganizations = sqliteTable(
+  'practitioner_organizations',
+  {
+    id: id(),
+    practitionerId: integer('practitioner_id')
+      .notNull()
+      .references(() => practitioners.id, { onDelete: 'cascade' }),
+    organizationId: integer('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: PRACTITIONER_ROLES }).notNull().default('member'),
+  },
+  (t) => [
+    uniqueIndex('practitioner_organizations_unique').on(t.practitionerId, t.organizationId),
+    index('practitioner_organizations_org').on(t.organizationId),
+  ],
+);
+
+export const patientOrganizations = sqliteTable(
+  'patient_organizations',
+  {
+    id: id(),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id, { onDelete: 'cascade' }),
+    organizationId: integer('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    uniqueIndex('patient_organizations_unique').on(t.patientId, t.organizationId),
+    index('patient_organizations_org').on(t.organizationId),
+  ],
+);
+
+export const codeableConcepts = sqliteTable(
+  'codeable_concepts',
+  {
+    id: id(),
+    codingSystem: text('coding_system').notNull(),
+    codingCode: text('coding_code').notNull(),
+    text: text('text').notNull().default(''),
+  },
+  (t) => [uniqueIndex('codeable_concepts_system_code').on(t.codingSystem, t.codingCode)],
+);
+
+export const DATA_SOURCE_TYPES = ['personal_device', 'medical_device', 'patient_app'] as const;
+export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
+
+export const dataSources = sqliteTable('data_sources', {
+  id: id(),
+  name: text('name').notNull(),
+  type: text('type', { enum: DATA_SOURCE_TYPES }).notNull().default('personal_device'),
+});
+
+export const dataSourceSupportedScopes = sqliteTable(
+  'data_source_supported_scopes',
+  {
+    id: id(),
+    dataSourceId: integer('data_source_id')
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+    scopeCodeId: integer('scope_code_id')
+      .notNull()
+      .references(() => codeableConcepts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('data_source_supported_scopes_unique').on(t.dataSourceId, t.scopeCodeId)],
+);
+
+export const studies = sqliteTable(
+  'studies',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    organizationId: integer('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    iconUrl: text('icon_url'),
+    lastUpdated: text('last_updated').notNull().default(now()),
+  },
+  (t) => [index('studies_organization').on(t.organizationId)],
+);
+
+export const studyPatients = sqliteTable(
+  'study_patients',
+  {
+    id: id(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    uniqueIndex('study_patients_unique').on(t.studyId, t.patientId),
+    index('study_patients_patient').on(t.patientId),
+  ],
+);
+
+export const studyScopeRequests = sqliteTable(
+  'study_scope_requests',
+  {
+    id: id(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    scopeCodeId: integer('scope_code_id')
+      .notNull()
+      .references(() => codeableConcepts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    uniqueIndex('study_scope_requests_unique').on(t.studyId, t.scopeCodeId),
+    index('study_scope_requests_scope').on(t.scopeCodeId),
+  ],
+);
+
+export const studyDataSources = sqliteTable(
+  'study_data_sources',
+  {
+    id: id(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    dataSourceId: integer('data_source_id')
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('study_data_sources_unique').on(t.studyId, t.dataSourceId)],
+);
+
+export const studyClients = sqliteTable(
+  'study_clients',
+  {
+    id: id(),
+    studyId: integer('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('study_clients_unique').on(t.studyId, t.clientId)],
+);
+
+/** Consent of one enrolment (study × patient) for one scope; `consented=false` keeps the row (a revocation). */
+export const consents = sqliteTable(
+  'consents',
+  {
+    id: id(),
+    studyPatientId: integer('study_patient_id')
+      .notNull()
+      .references(() => studyPatients.id, { onDelete: 'cascade' }),
+    scopeCodeId: integer('scope_code_id')
+      .notNull()
+      .references(() => codeableConcepts.id, { onDelete: 'cascade' }),
+    consented: bool('consented').notNull(),
+    consentedTime: text('consented_time').notNull(),
+  },
+  (t) => [
+    uniqueIndex('consents_study_patient_scope').on(t.studyPatientId, t.scopeCodeId),
+    index('consents_scope').on(t.scopeCodeId),
+  ],
+);
+
+export const OAUTH_CLIENT_TYPES = ['public', 'confidential'] as const;
+export const OAUTH_GRANT_TYPES = ['authorization-code', 'client-credentials'] as const;
+
+/** OAuth applications: patient apps, the portal, practitioner API keys, the SoF app. */
+export const oauthClients = sqliteTable('oauth_clients', {
+  id: id(),
+  name: text('name').notNull(),
+  clientId: text('client_id').notNull().unique(),
+  /** SHA-256 (base64url) of the secret; null for public clients. */
+  clientSecretHash: text('client_secret_hash'),
+  clientType: text('client_type', { enum: OAUTH_CLIENT_TYPES }).notNull(),
+  grantType: text('grant_type', { enum: OAUTH_GRANT_TYPES }).notNull(),
+  /** Space-separated, matched exactly (RFC 6749 3.1.2). */
+  redirectUris: text('redirect_uris').notNull().default(''),
+  skipAuthorization: bool('skip_authorization').notNull().default(true),
+  algorithm: text('algorithm').notNull().default('RS256'),
+  /** For client_credentials: the user the token acts as (practitioner API keys, upstream `application.user`). */
+  ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+  /** Patient-facing clients only (API.md C.8); `CODE` is replaced by `<host>_<token>`. */
+  invitationUrl: text('invitation_url'),
+  created: text('created').notNull().default(now()),
+  updated: text('updated').notNull().default(now()),
+});
+
+export const clientDataSources = sqliteTable(
+  'client_data_sources',
+  {
+    id: id(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    dataSourceId: integer('data_source_id')
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('client_data_sources_unique').on(t.clientId, t.dataSourceId)],
+);
+
+export const AUTHORIZATION_CODE_KINDS = ['authorize', 'invitation_link', 'invitation'] as const;
+
+/** Authorization codes, stored as SHA-256 only; single use (`usedAt`). */
+export const authorizationCodes = sqliteTable(
+  'authorization_codes',
+  {
+    id: id(),
+    codeHash: text('code_hash').notNull().unique(),
+    kind: text('kind', { enum: AUTHORIZATION_CODE_KINDS }).notNull(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    redirectUri: text('redirect_uri').notNull(),
+    scope: text('scope').notNull(),
+    codeChallenge: text('code_challenge').notNull(),
+    codeChallengeMethod: text('code_challenge_method').notNull().default('S256'),
+    nonce: text('nonce'),
+    authTime: text('auth_time').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+    created: text('created').notNull().default(now()),
+  },
+  (t) => [index('authorization_codes_user_client').on(t.userId, t.clientId)],
+);
+
+/** Refresh tokens (hash only). Rotation: each use revokes the row and issues a child in the same family. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: id(),
+    tokenHash: text('token_hash').notNull().unique(),
+    familyId: text('family_id').notNull(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+    /** The authorization code this family came from: a replayed code revokes it (RFC 6749 10.5). */
+    authorizationCodeId: integer('authorization_code_id'),
+    authTime: text('auth_time').notNull(),
+    created: text('created').notNull().default(now()),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [
+    index('refresh_tokens_family').on(t.familyId),
+    index('refresh_tokens_code').on(t.authorizationCodeId),
+  ],
+);
+
+/** Access-token revocations (deny-list by `jti`), read by the bearer check in bounded intervals. */
+export const tokenRevocations = sqliteTable(
+  'token_revocations',
+  {
+    id: id(),
+    jti: text('jti').notNull().unique(),
+    /** When the token would have expired anyway: rows past it can be pruned. */
+    expiresAt: text('expires_at').notNull(),
+    created: text('created').notNull().default(now()),
+  },
+  (t) => [index('token_revocations_created').on(t.created, t.id)],
+);
+
+export const INVITATION_STATUSES = ['issued', 'reissued', 'redeemed', 'cancelled', 'expired'] as const;
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: id(),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id, { onDelete: 'cascade' }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    status: text('status', { enum: INVITATION_STATUSES }).notNull().default('issued'),
+    expiresAt: text('expires_at').notNull(),
+    redeemedAt: text('redeemed_at'),
+    created: text('created').notNull().default(now()),
+    lastUpdated: text('last_updated').notNull().default(now()),
+  },
+  (t) => [index('invitations_patient_client').on(t.patientId, t.clientId)],
+);
+
+/** Login throttling: failed attempts per key (email or client address) in a sliding window. */
+export const loginAttempts = sqliteTable(
+  'login_attempts',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('login_attempts_key_at').on(t.key, t.at)],
+);
+
+export const OBSERVATION_STATUSES = [
+  'registered',
+  'specimen-in-process',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'appended',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+  'cannot-be-obtained',
+] as const;
+
+export const observations = sqliteTable(
+  'observations',
+  {
+    id: id(),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id, { onDelete: 'cascade' }),
+    scopeCodeId: integer('scope_code_id')
+      .notNull()
+      .references(() => codeableConcepts.id),
+    dataSourceId: integer('data_source_id').references(() => dataSources.id, {
+      onDelete: 'set null',
+    }),
+    status: text('status', { enum: OBSERVATION_STATUSES }).notNull().default('final'),
+    /** The Open mHealth data point (or bare body) exactly as uploaded, as JSON text. */
+    omhData: text('omh_data').notNull(),
+    /** Extracted from the OMH time frame for `date` search and `_sort`; null when it has none. */
+    effectiveStart: text('effective_start'),
+    effectiveEnd: text('effective_end'),
+    lastUpdated: text('last_updated').notNull().default(now()),
+  },
+  (t) => [
+    index('observations_patient_scope_effective').on(
+      t.patientId,
+      t.scopeCodeId,
+      t.effectiveStart,
+      t.id,
+    ),
+    index('observations_last_updated').on(t.lastUpdated, t.id),
+  ],
+);
+
+/** Globally unique (system, value); a missing system is stored as ''. */
+export const observationIdentifiers = sqliteTable(
+  'observation_identifiers',
+  {
+    id: id(),
+    observationId: integer('observation_id')
+      .notNull()
+      .references(() => observations.id, { onDelete: 'cascade' }),
+    system: text('system').notNull().default(''),
+    value: text('value').notNull(),
+  },
+  (t) => [
+    uniqueIndex('observation_identifiers_system_value').on(t.system, t.value),
+    index('observation_identifiers_observation').on(t.observationId),
+  ],
+);
+
+export const SETTING_VALUE_TYPES = ['string', 'int', 'bool', 'float', 'json'] as const;
+export type SettingValueType = (typeof SETTING_VALUE_TYPES)[number];
+
+/** DB-backed runtime settings (API.md F.10); `value` is the text form of the typed value. */
+export const settings = sqliteTable('settings', {
+  id: id(),
+  key: text('key').notNull().unique(),
+  valueType: text('value_type', { enum: SETTING_VALUE_TYPES }).notNull(),
+  value: text('value').notNull(),
+  lastUpdated: text('last_updated').notNull().default(now()),
+});
+
+export const AUDIT_OUTCOMES = ['success', 'denied', 'failure'] as const;
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: id(),
+    actorUserId: integer('actor_user_id'),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome', { enum: AUDIT_OUTCOMES }).notNull(),
+    requestId: text('request_id'),
+    at: text('at').notNull().default(now()),
+  },
+  (t) => [index('audit_log_at').on(t.at, t.id)],
+);

@@ -1,0 +1,4 @@
+import { createApp } from './app';
+
+/** Worker entry point. */
+export default createApp();
