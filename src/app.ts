@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { renderError } from './http/errors';
 import { healthRoutes } from './http/health';
@@ -12,6 +13,10 @@ export function createApp() {
   const app = new Hono<AppEnv>({ getPath: (req) => normalizePath(new URL(req.url).pathname) });
 
   app.use('*', requestContext);
+  app.use('*', async (c, next) => {
+    c.set('db', createDb(c.env.DB));
+    await next();
+  });
   app.route('/', healthRoutes);
 
   app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));

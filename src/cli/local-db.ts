@@ -74,5 +74,7 @@ export function printSeedReport(report: SeedReport): void {
     console.info('Seed: demo data already present, nothing changed.');
     return;
   }
-  console.info(`Seed (${seedProfileFromEnv()} profile): ${inserted.map(([table, n]) => `${table} +${n}`).join(', ')}`);
+  console.info(
+    `Seed (${seedProfileFromEnv()} profile): ${inserted.map(([table, n]) => `${table} +${n}`).join(', ')}`,
+  );
 }

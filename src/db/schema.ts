@@ -455,12 +455,7 @@ export const observations = sqliteTable(
     lastUpdated: text('last_updated').notNull().default(now()),
   },
   (t) => [
-    index('observations_patient_scope_effective').on(
-      t.patientId,
-      t.scopeCodeId,
-      t.effectiveStart,
-      t.id,
-    ),
+    index('observations_patient_scope_effective').on(t.patientId, t.scopeCodeId, t.effectiveStart, t.id),
     index('observations_last_updated').on(t.lastUpdated, t.id),
   ],
 );

@@ -85,8 +85,7 @@ export function operationOutcome(err: AppError): OperationOutcome {
  * generic 500: no message, stack or SQL reaches the client (the caller logs it).
  */
 export function renderError(err: unknown, pathname: string): Response {
-  const appError =
-    err instanceof AppError ? err : new AppError('misconfigured', GENERIC_SERVER_MESSAGE);
+  const appError = err instanceof AppError ? err : new AppError('misconfigured', GENERIC_SERVER_MESSAGE);
   const status = STATUS_BY_CODE[appError.code];
   const family = routeFamily(pathname);
   const headers = new Headers(appError.headers);

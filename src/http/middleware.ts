@@ -1,11 +1,10 @@
 import { createMiddleware } from 'hono/factory';
-import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { createLogger, parseLogLevel } from '../lib/log';
 
 /**
- * Per-request context: request id (echoed as `X-Request-Id`), a logger carrying it, and the
- * Drizzle handle. Logs one line per request with its status and duration.
+ * Per-request context: request id (echoed as `X-Request-Id`) and a logger carrying it.
+ * Logs one line per request with its status and duration.
  */
 export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('X-Request-Id');
@@ -13,7 +12,6 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   const log = createLogger(parseLogLevel(c.env.LOG_LEVEL), { requestId });
   c.set('requestId', requestId);
   c.set('log', log);
-  c.set('db', createDb(c.env.DB));
   const started = Date.now();
   await next();
   c.header('X-Request-Id', requestId);

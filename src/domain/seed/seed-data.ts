@@ -24,17 +24,84 @@ export interface SeedUser {
 }
 
 export const USERS: readonly SeedUser[] = [
-  { id: 10001, email: { seed: 'sam@example.com', upstream: 'admin@example.com' }, firstName: { seed: 'Sam', upstream: 'Admin' }, lastName: 'Superuser', isSuperuser: true, practitionerId: 80001 },
-  { id: 10002, email: { seed: 'mary@example.com', upstream: 'manager_mary@example.com' }, firstName: { seed: 'Mary', upstream: 'ManagerMary' }, lastName: 'Lopez', practitionerId: 80002 },
-  { id: 10003, email: { seed: 'megan@example.com', upstream: 'member_megan@example.com' }, firstName: { seed: 'Megan', upstream: 'MemberMegan' }, lastName: 'Chen', practitionerId: 80003 },
-  { id: 10004, email: { seed: 'victor@example.com', upstream: 'viewer_victor@example.com' }, firstName: { seed: 'Victor', upstream: 'ViewerVictor' }, lastName: 'Ramos', practitionerId: 80004 },
-  { id: 10005, email: { seed: 'tom@example.com', upstream: 'three_org_tom@example.com' }, firstName: { seed: 'Tom', upstream: 'ThreeOrgTom' }, lastName: 'Baker', practitionerId: 80005 },
-  { id: 10006, email: { seed: 'peter@example.com', upstream: 'll_patient_peter@example.com' }, firstName: { seed: 'Peter', upstream: 'LlPatientPeter' }, lastName: 'ThePatient', patientId: 40001 },
-  { id: 10007, email: { seed: 'pamela@example.com', upstream: 'll_patient_pamela@example.com' }, firstName: { seed: 'Pamela', upstream: 'LlPatientPamela' }, lastName: 'Nguyen', patientId: 40002 },
-  { id: 10008, email: { seed: 'mark@example.com', upstream: 'manager_mark@example.com' }, firstName: { seed: 'Mark', upstream: 'ManagerMark' }, lastName: 'Wilson', practitionerId: 80006 },
-  { id: 10009, email: { seed: 'percy@example.com', upstream: 'npl_patient_percy@example.com' }, firstName: { seed: 'Percy', upstream: 'NplPatientPercy' }, lastName: 'Okafor', patientId: 40003 },
-  { id: 10010, email: { seed: 'paul@example.com', upstream: 'ccl_patient_paul@example.com' }, firstName: { seed: 'Paul', upstream: 'CclPatientPaul' }, lastName: 'Schmidt', patientId: 40004 },
-  { id: 10011, email: { seed: 'pat@example.com', upstream: 'ccl_cardio_patient_pat@example.com' }, firstName: { seed: 'Pat', upstream: 'CclCardioPatientPat' }, lastName: 'Morgan', patientId: 40005 },
+  {
+    id: 10001,
+    email: { seed: 'sam@example.com', upstream: 'admin@example.com' },
+    firstName: { seed: 'Sam', upstream: 'Admin' },
+    lastName: 'Superuser',
+    isSuperuser: true,
+    practitionerId: 80001,
+  },
+  {
+    id: 10002,
+    email: { seed: 'mary@example.com', upstream: 'manager_mary@example.com' },
+    firstName: { seed: 'Mary', upstream: 'ManagerMary' },
+    lastName: 'Lopez',
+    practitionerId: 80002,
+  },
+  {
+    id: 10003,
+    email: { seed: 'megan@example.com', upstream: 'member_megan@example.com' },
+    firstName: { seed: 'Megan', upstream: 'MemberMegan' },
+    lastName: 'Chen',
+    practitionerId: 80003,
+  },
+  {
+    id: 10004,
+    email: { seed: 'victor@example.com', upstream: 'viewer_victor@example.com' },
+    firstName: { seed: 'Victor', upstream: 'ViewerVictor' },
+    lastName: 'Ramos',
+    practitionerId: 80004,
+  },
+  {
+    id: 10005,
+    email: { seed: 'tom@example.com', upstream: 'three_org_tom@example.com' },
+    firstName: { seed: 'Tom', upstream: 'ThreeOrgTom' },
+    lastName: 'Baker',
+    practitionerId: 80005,
+  },
+  {
+    id: 10006,
+    email: { seed: 'peter@example.com', upstream: 'll_patient_peter@example.com' },
+    firstName: { seed: 'Peter', upstream: 'LlPatientPeter' },
+    lastName: 'ThePatient',
+    patientId: 40001,
+  },
+  {
+    id: 10007,
+    email: { seed: 'pamela@example.com', upstream: 'll_patient_pamela@example.com' },
+    firstName: { seed: 'Pamela', upstream: 'LlPatientPamela' },
+    lastName: 'Nguyen',
+    patientId: 40002,
+  },
+  {
+    id: 10008,
+    email: { seed: 'mark@example.com', upstream: 'manager_mark@example.com' },
+    firstName: { seed: 'Mark', upstream: 'ManagerMark' },
+    lastName: 'Wilson',
+    practitionerId: 80006,
+  },
+  {
+    id: 10009,
+    email: { seed: 'percy@example.com', upstream: 'npl_patient_percy@example.com' },
+    firstName: { seed: 'Percy', upstream: 'NplPatientPercy' },
+    lastName: 'Okafor',
+    patientId: 40003,
+  },
+  {
+    id: 10010,
+    email: { seed: 'paul@example.com', upstream: 'ccl_patient_paul@example.com' },
+    firstName: { seed: 'Paul', upstream: 'CclPatientPaul' },
+    lastName: 'Schmidt',
+    patientId: 40004,
+  },
+  {
+    id: 10011,
+    email: { seed: 'pat@example.com', upstream: 'ccl_cardio_patient_pat@example.com' },
+    firstName: { seed: 'Pat', upstream: 'CclCardioPatientPat' },
+    lastName: 'Morgan',
+    patientId: 40005,
+  },
 ];
 
 /** User `identifier` = `fhir-` + the id's last digit three times (F.2). */
@@ -63,14 +130,57 @@ export interface SeedOrganization {
 }
 
 export const ORGANIZATIONS: readonly SeedOrganization[] = [
-  { id: 20001, name: { seed: 'University of California Berkeley', upstream: 'Planetary Research Institute' }, type: { seed: 'edu', upstream: 'edu' }, partOf: 0 },
-  { id: 20002, name: { seed: 'College of Computing, Data Science and Society', upstream: 'Saturn School of Data Science' }, type: { seed: 'edu', upstream: 'team' }, partOf: 20001 },
-  { id: 20003, name: { seed: 'Berkeley Institute for Data Science (BIDS)', upstream: 'Lifespan Lab' }, type: { seed: 'edu', upstream: 'laboratory' }, partOf: 20002 },
-  { id: 20004, name: { seed: 'University of California San Francisco', upstream: 'Neptune Health System' }, type: { seed: 'edu', upstream: 'prov' }, partOf: 0 },
-  { id: 20005, name: { seed: 'Department of Medicine', upstream: 'Department of Medicine' }, type: { seed: 'edu', upstream: 'dept' }, partOf: 20004 },
-  { id: 20006, name: { seed: 'Cardiology', upstream: 'Cardiology Division' }, type: { seed: 'edu', upstream: 'dept' }, partOf: 20005 },
-  { id: 20007, name: { seed: 'Moslehi Lab', upstream: 'Neptunian Pulse Lab' }, type: { seed: 'laboratory', upstream: 'laboratory' }, partOf: 20006 },
-  { id: 20008, name: { seed: 'Olgin Lab', upstream: 'Cosmic Cardio Lab' }, type: { seed: 'laboratory', upstream: 'laboratory' }, partOf: 20006 },
+  {
+    id: 20001,
+    name: { seed: 'University of California Berkeley', upstream: 'Planetary Research Institute' },
+    type: { seed: 'edu', upstream: 'edu' },
+    partOf: 0,
+  },
+  {
+    id: 20002,
+    name: {
+      seed: 'College of Computing, Data Science and Society',
+      upstream: 'Saturn School of Data Science',
+    },
+    type: { seed: 'edu', upstream: 'team' },
+    partOf: 20001,
+  },
+  {
+    id: 20003,
+    name: { seed: 'Berkeley Institute for Data Science (BIDS)', upstream: 'Lifespan Lab' },
+    type: { seed: 'edu', upstream: 'laboratory' },
+    partOf: 20002,
+  },
+  {
+    id: 20004,
+    name: { seed: 'University of California San Francisco', upstream: 'Neptune Health System' },
+    type: { seed: 'edu', upstream: 'prov' },
+    partOf: 0,
+  },
+  {
+    id: 20005,
+    name: { seed: 'Department of Medicine', upstream: 'Department of Medicine' },
+    type: { seed: 'edu', upstream: 'dept' },
+    partOf: 20004,
+  },
+  {
+    id: 20006,
+    name: { seed: 'Cardiology', upstream: 'Cardiology Division' },
+    type: { seed: 'edu', upstream: 'dept' },
+    partOf: 20005,
+  },
+  {
+    id: 20007,
+    name: { seed: 'Moslehi Lab', upstream: 'Neptunian Pulse Lab' },
+    type: { seed: 'laboratory', upstream: 'laboratory' },
+    partOf: 20006,
+  },
+  {
+    id: 20008,
+    name: { seed: 'Olgin Lab', upstream: 'Cosmic Cardio Lab' },
+    type: { seed: 'laboratory', upstream: 'laboratory' },
+    partOf: 20006,
+  },
 ];
 
 /** F.4: [practitioner id, organization id, role]. The superuser has no membership. */
@@ -90,7 +200,9 @@ export const MEMBERSHIPS: readonly (readonly [number, number, PractitionerRole])
 ];
 
 /** F.4 sticky UI settings, stored snake_case as upstream does (camelCased on the wire). */
-export const PRACTITIONER_SETTINGS: Readonly<Record<number, { current_organization_id: number; current_study_id: number }>> = {
+export const PRACTITIONER_SETTINGS: Readonly<
+  Record<number, { current_organization_id: number; current_study_id: number }>
+> = {
   80002: { current_organization_id: 20003, current_study_id: 30001 },
   80003: { current_organization_id: 20003, current_study_id: 30001 },
   80004: { current_organization_id: 20003, current_study_id: 30001 },
@@ -161,9 +273,27 @@ export interface SeedClient {
 }
 
 export const CLIENTS: readonly SeedClient[] = [
-  { id: CLIENT_CAREX, key: 'carex', name: 'CareX', invitationUrl: 'https://carex.ai/invitation/CODE', dataSources: [70001, 70005] },
-  { id: CLIENT_COMMONHEALTH, key: 'commonhealth', name: 'CommonHealth', invitationUrl: 'https://commonhealth.tcp.org?invitation=CODE', dataSources: [70002, 70003] },
-  { id: CLIENT_PATIENT_ACCESS, key: 'patient_access', name: 'Patient Access', invitationUrl: 'http://localhost:8001/clients/patient-access/?code=CODE', dataSources: [] },
+  {
+    id: CLIENT_CAREX,
+    key: 'carex',
+    name: 'CareX',
+    invitationUrl: 'https://carex.ai/invitation/CODE',
+    dataSources: [70001, 70005],
+  },
+  {
+    id: CLIENT_COMMONHEALTH,
+    key: 'commonhealth',
+    name: 'CommonHealth',
+    invitationUrl: 'https://commonhealth.tcp.org?invitation=CODE',
+    dataSources: [70002, 70003],
+  },
+  {
+    id: CLIENT_PATIENT_ACCESS,
+    key: 'patient_access',
+    name: 'Patient Access',
+    invitationUrl: 'http://localhost:8001/clients/patient-access/?code=CODE',
+    dataSources: [],
+  },
   { id: CLIENT_ADMIN_UI, key: 'admin_ui', name: 'JHE Admin UI', invitationUrl: null, dataSources: [] },
 ];
 
@@ -184,11 +314,51 @@ export interface SeedStudy {
 
 /** F.5. In the seed profile study 30003 requests respiratory rate and has no data source. */
 export const STUDIES: readonly SeedStudy[] = [
-  { id: 30001, name: { seed: 'BIDS Study on BP & HR', upstream: 'Lifespan Study on BP & HR' }, description: { seed: 'Blood Pressure & Heart Rate', upstream: 'Blood Pressure & Heart Rate' }, organizationId: 20003, scopes: { seed: [BP, HR], upstream: [BP, HR, QR] }, dataSources: { seed: [70001, 70005], upstream: [70001, 70005] }, clients: [CLIENT_CAREX, CLIENT_PATIENT_ACCESS] },
-  { id: 30002, name: { seed: 'BIDS Study on BP', upstream: 'Lifespan Study on BP' }, description: { seed: 'Blood Pressure', upstream: 'Blood Pressure' }, organizationId: 20003, scopes: { seed: [BP], upstream: [BP, QR] }, dataSources: { seed: [70001, 70005], upstream: [70001, 70005] }, clients: [CLIENT_CAREX] },
-  { id: 30003, name: { seed: 'Cardio Study on RR', upstream: 'Cardiology Div Study on BGL' }, description: { seed: 'Respiratory rate', upstream: 'Blood Glucose' }, organizationId: 20006, scopes: { seed: [RR], upstream: [BG] }, dataSources: { seed: [], upstream: [70002] }, clients: [CLIENT_COMMONHEALTH] },
-  { id: 30004, name: { seed: 'Moslehi Study on BT', upstream: 'Nep Pulse Lab Study on BT' }, description: { seed: 'Body Temperature', upstream: 'Body Temperature' }, organizationId: 20007, scopes: { seed: [BT], upstream: [BT] }, dataSources: { seed: [70003], upstream: [70003] }, clients: [CLIENT_COMMONHEALTH] },
-  { id: 30005, name: { seed: 'Olgin Study on O2', upstream: 'Cosmic Cardio Lab Study on O2' }, description: { seed: 'Oxygen Saturation', upstream: 'Oxygen Saturation' }, organizationId: 20008, scopes: { seed: [O2], upstream: [O2] }, dataSources: { seed: [], upstream: [] }, clients: [] },
+  {
+    id: 30001,
+    name: { seed: 'BIDS Study on BP & HR', upstream: 'Lifespan Study on BP & HR' },
+    description: { seed: 'Blood Pressure & Heart Rate', upstream: 'Blood Pressure & Heart Rate' },
+    organizationId: 20003,
+    scopes: { seed: [BP, HR], upstream: [BP, HR, QR] },
+    dataSources: { seed: [70001, 70005], upstream: [70001, 70005] },
+    clients: [CLIENT_CAREX, CLIENT_PATIENT_ACCESS],
+  },
+  {
+    id: 30002,
+    name: { seed: 'BIDS Study on BP', upstream: 'Lifespan Study on BP' },
+    description: { seed: 'Blood Pressure', upstream: 'Blood Pressure' },
+    organizationId: 20003,
+    scopes: { seed: [BP], upstream: [BP, QR] },
+    dataSources: { seed: [70001, 70005], upstream: [70001, 70005] },
+    clients: [CLIENT_CAREX],
+  },
+  {
+    id: 30003,
+    name: { seed: 'Cardio Study on RR', upstream: 'Cardiology Div Study on BGL' },
+    description: { seed: 'Respiratory rate', upstream: 'Blood Glucose' },
+    organizationId: 20006,
+    scopes: { seed: [RR], upstream: [BG] },
+    dataSources: { seed: [], upstream: [70002] },
+    clients: [CLIENT_COMMONHEALTH],
+  },
+  {
+    id: 30004,
+    name: { seed: 'Moslehi Study on BT', upstream: 'Nep Pulse Lab Study on BT' },
+    description: { seed: 'Body Temperature', upstream: 'Body Temperature' },
+    organizationId: 20007,
+    scopes: { seed: [BT], upstream: [BT] },
+    dataSources: { seed: [70003], upstream: [70003] },
+    clients: [CLIENT_COMMONHEALTH],
+  },
+  {
+    id: 30005,
+    name: { seed: 'Olgin Study on O2', upstream: 'Cosmic Cardio Lab Study on O2' },
+    description: { seed: 'Oxygen Saturation', upstream: 'Oxygen Saturation' },
+    organizationId: 20008,
+    scopes: { seed: [O2], upstream: [O2] },
+    dataSources: { seed: [], upstream: [] },
+    clients: [],
+  },
 ];
 
 export interface SeedPatient {
@@ -200,11 +370,26 @@ export interface SeedPatient {
 
 /** F.6. Peter has no consent row for 30002, so BP is pending there. */
 export const PATIENTS: readonly SeedPatient[] = [
-  { id: 40001, organizations: [20003], enrolments: { 30001: { seed: [BP, HR], upstream: [BP, HR, QR] }, 30002: { seed: [], upstream: [] } } },
-  { id: 40002, organizations: [20003], enrolments: { 30001: { seed: [BP, HR], upstream: [BP, HR, QR] }, 30002: { seed: [BP], upstream: [BP, QR] } } },
+  {
+    id: 40001,
+    organizations: [20003],
+    enrolments: { 30001: { seed: [BP, HR], upstream: [BP, HR, QR] }, 30002: { seed: [], upstream: [] } },
+  },
+  {
+    id: 40002,
+    organizations: [20003],
+    enrolments: {
+      30001: { seed: [BP, HR], upstream: [BP, HR, QR] },
+      30002: { seed: [BP], upstream: [BP, QR] },
+    },
+  },
   { id: 40003, organizations: [20007], enrolments: { 30004: { seed: [BT], upstream: [BT] } } },
   { id: 40004, organizations: [20008], enrolments: { 30005: { seed: [O2], upstream: [O2] } } },
-  { id: 40005, organizations: [20006, 20008], enrolments: { 30003: { seed: [RR], upstream: [BG] }, 30005: { seed: [O2], upstream: [O2] } } },
+  {
+    id: 40005,
+    organizations: [20006, 20008],
+    enrolments: { 30003: { seed: [RR], upstream: [BG] }, 30005: { seed: [O2], upstream: [O2] } },
+  },
 ];
 
 export const PATIENT_IDENTIFIERS: readonly (readonly [number, string, string])[] = [

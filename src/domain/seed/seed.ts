@@ -84,7 +84,15 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedReport
     USERS.flatMap((u) => {
       const details = u.patientId ? PATIENT_DETAILS[u.patientId] : undefined;
       return u.patientId && details
-        ? [{ id: u.patientId, userId: u.id, nameFamily: u.lastName, nameGiven: u.firstName[profile], ...details }]
+        ? [
+            {
+              id: u.patientId,
+              userId: u.id,
+              nameFamily: u.lastName,
+              nameGiven: u.firstName[profile],
+              ...details,
+            },
+          ]
         : [];
     }),
   );
@@ -101,23 +109,36 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedReport
   insert(
     'practitioner_organizations',
     t.practitionerOrganizations,
-    MEMBERSHIPS.map(([practitionerId, organizationId, role], i) => ({ id: i + 1, practitionerId, organizationId, role })),
+    MEMBERSHIPS.map(([practitionerId, organizationId, role], i) => ({
+      id: i + 1,
+      practitionerId,
+      organizationId,
+      role,
+    })),
   );
   insert(
     'patient_organizations',
     t.patientOrganizations,
-    numbered(PATIENTS.flatMap((p) => p.organizations.map((organizationId) => ({ patientId: p.id, organizationId })))),
+    numbered(
+      PATIENTS.flatMap((p) => p.organizations.map((organizationId) => ({ patientId: p.id, organizationId }))),
+    ),
   );
   insert(
     'codeable_concepts',
     t.codeableConcepts,
     SCOPES.map(([id, codingSystem, codingCode, text]) => ({ id, codingSystem, codingCode, text })),
   );
-  insert('data_sources', t.dataSources, DATA_SOURCES.map(({ id, name, type }) => ({ id, name, type })));
+  insert(
+    'data_sources',
+    t.dataSources,
+    DATA_SOURCES.map(({ id, name, type }) => ({ id, name, type })),
+  );
   insert(
     'data_source_supported_scopes',
     t.dataSourceSupportedScopes,
-    numbered(DATA_SOURCES.flatMap((d) => d.scopes.map((scopeCodeId) => ({ dataSourceId: d.id, scopeCodeId })))),
+    numbered(
+      DATA_SOURCES.flatMap((d) => d.scopes.map((scopeCodeId) => ({ dataSourceId: d.id, scopeCodeId }))),
+    ),
   );
   insert('oauth_clients', t.oauthClients, await clientRows(options, callback));
   insert(
@@ -138,12 +159,16 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedReport
   insert(
     'study_scope_requests',
     t.studyScopeRequests,
-    numbered(STUDIES.flatMap((s) => s.scopes[profile].map((scopeCodeId) => ({ studyId: s.id, scopeCodeId })))),
+    numbered(
+      STUDIES.flatMap((s) => s.scopes[profile].map((scopeCodeId) => ({ studyId: s.id, scopeCodeId }))),
+    ),
   );
   insert(
     'study_data_sources',
     t.studyDataSources,
-    numbered(STUDIES.flatMap((s) => s.dataSources[profile].map((dataSourceId) => ({ studyId: s.id, dataSourceId })))),
+    numbered(
+      STUDIES.flatMap((s) => s.dataSources[profile].map((dataSourceId) => ({ studyId: s.id, dataSourceId }))),
+    ),
   );
   insert(
     'study_clients',
@@ -199,7 +224,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedReport
     ...SETTINGS.map(([key, valueType, value]) => ({ key, valueType, value })),
   ]);
 
-  const results = await runBatch(db, steps.flatMap(([, items]) => items));
+  const results = await runBatch(
+    db,
+    steps.flatMap(([, items]) => items),
+  );
   await addRedirectUri(db, callback);
   const report: SeedReport = {};
   let i = 0;
@@ -223,7 +251,12 @@ async function userRows(db: Db, profile: SeedProfile): Promise<(typeof t.users.$
   const existing = await db
     .select({ id: t.users.id })
     .from(t.users)
-    .where(inArray(t.users.id, USERS.map((u) => u.id)));
+    .where(
+      inArray(
+        t.users.id,
+        USERS.map((u) => u.id),
+      ),
+    );
   const present = new Set(existing.map((r) => r.id));
   return Promise.all(
     USERS.filter((u) => !present.has(u.id)).map(async (u) => ({
@@ -240,7 +273,10 @@ async function userRows(db: Db, profile: SeedProfile): Promise<(typeof t.users.$
   );
 }
 
-async function clientRows(options: SeedOptions, callback: string): Promise<(typeof t.oauthClients.$inferInsert)[]> {
+async function clientRows(
+  options: SeedOptions,
+  callback: string,
+): Promise<(typeof t.oauthClients.$inferInsert)[]> {
   const ids = options.clientIds ?? {};
   const rows: (typeof t.oauthClients.$inferInsert)[] = CLIENTS.map((c) => ({
     id: c.id,
@@ -285,7 +321,12 @@ async function addRedirectUri(db: Db, callback: string): Promise<void> {
   const seeded = await db
     .select({ id: t.oauthClients.id, redirectUris: t.oauthClients.redirectUris })
     .from(t.oauthClients)
-    .where(inArray(t.oauthClients.id, CLIENTS.map((c) => c.id)));
+    .where(
+      inArray(
+        t.oauthClients.id,
+        CLIENTS.map((c) => c.id),
+      ),
+    );
   const updates = seeded
     .filter((c) => !c.redirectUris.split(' ').includes(callback))
     .map((c) =>

@@ -20,8 +20,20 @@ describe('seedDemo (seed-document profile)', () => {
   it('creates the users of F.2 with their ids, kinds and identifiers', async () => {
     const users = await rows('SELECT id, email, user_type, is_superuser, identifier FROM users ORDER BY id');
     expect(users.map((u) => u.id)).toEqual(range(10001, 11));
-    expect(users[0]).toEqual({ id: 10001, email: 'sam@example.com', user_type: 'practitioner', is_superuser: 1, identifier: 'fhir-111' });
-    expect(users[5]).toEqual({ id: 10006, email: 'peter@example.com', user_type: 'patient', is_superuser: 0, identifier: 'fhir-666' });
+    expect(users[0]).toEqual({
+      id: 10001,
+      email: 'sam@example.com',
+      user_type: 'practitioner',
+      is_superuser: 1,
+      identifier: 'fhir-111',
+    });
+    expect(users[5]).toEqual({
+      id: 10006,
+      email: 'peter@example.com',
+      user_type: 'patient',
+      is_superuser: 0,
+      identifier: 'fhir-666',
+    });
     expect(users[9]?.identifier).toBe('fhir-000');
   });
 
@@ -40,8 +52,16 @@ describe('seedDemo (seed-document profile)', () => {
       { id: 80005, user_id: 10005 },
       { id: 80006, user_id: 10008 },
     ]);
-    expect(await rows('SELECT id, user_id, name_family, birth_date, telecom_phone FROM patients WHERE id = 40001')).toEqual([
-      { id: 40001, user_id: 10006, name_family: 'ThePatient', birth_date: '1980-01-01', telecom_phone: '347-111-1111' },
+    expect(
+      await rows('SELECT id, user_id, name_family, birth_date, telecom_phone FROM patients WHERE id = 40001'),
+    ).toEqual([
+      {
+        id: 40001,
+        user_id: 10006,
+        name_family: 'ThePatient',
+        birth_date: '1980-01-01',
+        telecom_phone: '347-111-1111',
+      },
     ]);
     expect(await ids('patients')).toEqual(range(40001, 5));
   });
@@ -59,7 +79,12 @@ describe('seedDemo (seed-document profile)', () => {
       [20007, 20006],
       [20008, 20006],
     ]);
-    expect(orgs[3]).toEqual({ id: 20003, name: 'Berkeley Institute for Data Science (BIDS)', type: 'edu', part_of: 20002 });
+    expect(orgs[3]).toEqual({
+      id: 20003,
+      name: 'Berkeley Institute for Data Science (BIDS)',
+      type: 'edu',
+      part_of: 20002,
+    });
   });
 
   it('creates the memberships of F.4 (none for the superuser)', async () => {
@@ -74,12 +99,17 @@ describe('seedDemo (seed-document profile)', () => {
     ]);
     expect(memberships.filter((m) => m.p === 80001)).toEqual([]);
     const [mark] = await rows('SELECT settings FROM practitioners WHERE id = 80006');
-    expect(JSON.parse(String(mark?.settings))).toEqual({ current_organization_id: 20007, current_study_id: 30004 });
+    expect(JSON.parse(String(mark?.settings))).toEqual({
+      current_organization_id: 20007,
+      current_study_id: 30004,
+    });
   });
 
   it('creates studies, scope requests and data-source links of F.5', async () => {
     expect(await ids('studies')).toEqual(range(30001, 5));
-    const requests = await rows('SELECT study_id AS s, scope_code_id AS c FROM study_scope_requests ORDER BY s, c');
+    const requests = await rows(
+      'SELECT study_id AS s, scope_code_id AS c FROM study_scope_requests ORDER BY s, c',
+    );
     expect(requests).toEqual([
       { s: 30001, c: 50002 },
       { s: 30001, c: 50004 },
@@ -88,7 +118,9 @@ describe('seedDemo (seed-document profile)', () => {
       { s: 30004, c: 50003 },
       { s: 30005, c: 50005 },
     ]);
-    const links = await rows('SELECT study_id AS s, data_source_id AS d FROM study_data_sources ORDER BY s, d');
+    const links = await rows(
+      'SELECT study_id AS s, data_source_id AS d FROM study_data_sources ORDER BY s, d',
+    );
     expect(links.filter((l) => l.s === 30003)).toEqual([]);
     expect(links.filter((l) => l.s === 30004)).toEqual([{ s: 30004, d: 70003 }]);
   });
@@ -108,11 +140,12 @@ describe('seedDemo (seed-document profile)', () => {
       { p: 40005, s: 30003, code: 50006, consented: 1 },
       { p: 40005, s: 30005, code: 50005, consented: 1 },
     ]);
-    expect(await rows('SELECT study_id FROM study_patients WHERE patient_id = 40001 ORDER BY study_id')).toEqual([
-      { study_id: 30001 },
-      { study_id: 30002 },
-    ]);
-    expect(await rows('SELECT system, value FROM patient_identifiers WHERE patient_id = 40001 ORDER BY id')).toEqual([
+    expect(
+      await rows('SELECT study_id FROM study_patients WHERE patient_id = 40001 ORDER BY study_id'),
+    ).toEqual([{ study_id: 30001 }, { study_id: 30002 }]);
+    expect(
+      await rows('SELECT system, value FROM patient_identifiers WHERE patient_id = 40001 ORDER BY id'),
+    ).toEqual([
       { system: 'https://openwearables.io/ns/patient-id', value: 'abc123' },
       { system: 'urn:oid:1.2.3.4', value: 'E1234' },
     ]);
@@ -120,9 +153,11 @@ describe('seedDemo (seed-document profile)', () => {
 
   it('creates the scopes of F.7 and the data sources of F.8', async () => {
     expect(await ids('codeable_concepts')).toEqual(range(50001, 16));
-    expect(await rows("SELECT coding_system, text FROM codeable_concepts WHERE coding_code = 'ieee:sleep-stage-summary:1.0'")).toEqual([
-      { coding_system: 'https://w3id.org/ieee1752', text: 'Sleep stage summary' },
-    ]);
+    expect(
+      await rows(
+        "SELECT coding_system, text FROM codeable_concepts WHERE coding_code = 'ieee:sleep-stage-summary:1.0'",
+      ),
+    ).toEqual([{ coding_system: 'https://w3id.org/ieee1752', text: 'Sleep stage summary' }]);
     expect(await rows('SELECT id, name, type FROM data_sources ORDER BY id')).toEqual([
       { id: 70001, name: 'CareX', type: 'personal_device' },
       { id: 70002, name: 'Dexcom', type: 'personal_device' },
@@ -134,7 +169,9 @@ describe('seedDemo (seed-document profile)', () => {
   });
 
   it('creates the OAuth applications of F.9 with hashed secrets only', async () => {
-    const clients = await rows('SELECT id, name, client_id, client_type, grant_type, client_secret_hash, redirect_uris FROM oauth_clients ORDER BY id');
+    const clients = await rows(
+      'SELECT id, name, client_id, client_type, grant_type, client_secret_hash, redirect_uris FROM oauth_clients ORDER BY id',
+    );
     expect(clients.map((c) => [c.id, c.name, c.client_type, c.grant_type])).toEqual([
       [1, 'CareX', 'public', 'authorization-code'],
       [2, 'CommonHealth', 'public', 'authorization-code'],
@@ -151,12 +188,22 @@ describe('seedDemo (seed-document profile)', () => {
   it('creates the settings of F.10', async () => {
     const settings = await rows('SELECT key, value_type, value FROM settings ORDER BY id');
     expect(settings).toHaveLength(16);
-    expect(settings).toContainEqual({ key: 'site.registration_invite_code', value_type: 'string', value: 'jhe' });
-    expect(settings).toContainEqual({ key: 'auth.patient.invitation_expiration_days', value_type: 'int', value: '7' });
+    expect(settings).toContainEqual({
+      key: 'site.registration_invite_code',
+      value_type: 'string',
+      value: 'jhe',
+    });
+    expect(settings).toContainEqual({
+      key: 'auth.patient.invitation_expiration_days',
+      value_type: 'int',
+      value: '7',
+    });
   });
 
   it('creates the nine observations of F.11 as OMH data points without device or identifier', async () => {
-    const observations = await rows('SELECT id, patient_id, scope_code_id, data_source_id, omh_data, effective_start FROM observations ORDER BY id');
+    const observations = await rows(
+      'SELECT id, patient_id, scope_code_id, data_source_id, omh_data, effective_start FROM observations ORDER BY id',
+    );
     expect(observations.map((o) => [o.id, o.patient_id, o.scope_code_id])).toEqual([
       [60001, 40001, 50002],
       [60002, 40001, 50004],
@@ -178,9 +225,16 @@ describe('seedDemo (seed-document profile)', () => {
   it('changes nothing when run again', async () => {
     const dump = async () =>
       Promise.all(
-        ['users', 'patients', 'practitioners', 'organizations', 'consents', 'observations', 'oauth_clients', 'settings'].map((table) =>
-          rows(`SELECT * FROM ${table} ORDER BY id`),
-        ),
+        [
+          'users',
+          'patients',
+          'practitioners',
+          'organizations',
+          'consents',
+          'observations',
+          'oauth_clients',
+          'settings',
+        ].map((table) => rows(`SELECT * FROM ${table} ORDER BY id`)),
       );
     const before = await dump();
     const report = await seedTestData();
@@ -190,7 +244,9 @@ describe('seedDemo (seed-document profile)', () => {
 
   it('continues each id block after the seeded rows', async () => {
     const next = async (table: string, columns: string, values: string) => {
-      const row = await env.DB.prepare(`INSERT INTO ${table} (${columns}) VALUES (${values}) RETURNING id`).first<{ id: number }>();
+      const row = await env.DB.prepare(
+        `INSERT INTO ${table} (${columns}) VALUES (${values}) RETURNING id`,
+      ).first<{ id: number }>();
       return row?.id;
     };
     expect(await next('users', 'email', "'new-user@example.com'")).toBe(10012);
@@ -199,6 +255,8 @@ describe('seedDemo (seed-document profile)', () => {
     expect(await next('patients', 'name_family', "'New'")).toBe(40006);
     expect(await next('codeable_concepts', 'coding_system, coding_code', "'s', 'c'")).toBe(50017);
     expect(await next('data_sources', 'name', "'New Device'")).toBe(70007);
-    expect(await next('observations', 'patient_id, scope_code_id, omh_data', "40001, 50002, '{}'")).toBe(60010);
+    expect(await next('observations', 'patient_id, scope_code_id, omh_data', "40001, 50002, '{}'")).toBe(
+      60010,
+    );
   });
 });
