@@ -23,6 +23,7 @@ CREATE TABLE `authorization_codes` (
 	`auth_time` text NOT NULL,
 	`expires_at` text NOT NULL,
 	`used_at` text,
+	`access_token_jti` text,
 	`created` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	FOREIGN KEY (`client_id`) REFERENCES `oauth_clients`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
@@ -216,6 +217,8 @@ CREATE TABLE `refresh_tokens` (
 	`scope` text NOT NULL,
 	`authorization_code_id` integer,
 	`auth_time` text NOT NULL,
+	`access_token_jti` text NOT NULL,
+	`access_token_expires_at` text NOT NULL,
 	`created` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`revoked_at` text,
 	FOREIGN KEY (`client_id`) REFERENCES `oauth_clients`(`id`) ON UPDATE no action ON DELETE cascade,
@@ -285,13 +288,14 @@ CREATE UNIQUE INDEX `study_scope_requests_unique` ON `study_scope_requests` (`st
 CREATE INDEX `study_scope_requests_scope` ON `study_scope_requests` (`scope_code_id`);--> statement-breakpoint
 CREATE TABLE `token_revocations` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`jti` text NOT NULL,
+	`jti` text,
+	`user_id` integer,
+	`not_before` text,
 	`expires_at` text NOT NULL,
 	`created` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `token_revocations_jti_unique` ON `token_revocations` (`jti`);--> statement-breakpoint
-CREATE INDEX `token_revocations_created` ON `token_revocations` (`created`,`id`);--> statement-breakpoint
+CREATE INDEX `token_revocations_expires` ON `token_revocations` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`email` text NOT NULL,
@@ -304,7 +308,6 @@ CREATE TABLE `users` (
 	`is_active` integer DEFAULT true NOT NULL,
 	`email_verified` integer DEFAULT false NOT NULL,
 	`last_login` text,
-	`tokens_valid_after` text,
 	`date_joined` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
 );
 --> statement-breakpoint

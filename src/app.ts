@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import { adminRoutes } from './admin';
+import { oauthRoutes, oidcSettingsRoutes } from './auth';
+import { accountsRoutes } from './auth/accounts.routes';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { renderError } from './http/errors';
@@ -18,6 +21,10 @@ export function createApp() {
     await next();
   });
   app.route('/', healthRoutes);
+  app.route('/', accountsRoutes);
+  app.route('/', oauthRoutes);
+  app.route('/', oidcSettingsRoutes);
+  app.route('/api/v1', adminRoutes);
 
   app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));
 

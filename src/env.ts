@@ -1,5 +1,6 @@
 import type { Db } from './db/client';
 import type { Logger } from './lib/log';
+import type { Principal } from './lib/principal';
 
 /** Worker bindings: `[vars]` of wrangler.toml, secrets from `.dev.vars` / `wrangler secret put`. */
 export interface Bindings {
@@ -26,6 +27,8 @@ export interface Variables {
   db: Db;
   requestId: string;
   log: Logger;
+  /** Set only by `requireAuth`. */
+  principal: Principal;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -29,8 +29,6 @@ export const users = sqliteTable('users', {
   isActive: bool('is_active').notNull().default(true),
   emailVerified: bool('email_verified').notNull().default(false),
   lastLogin: text('last_login'),
-  /** Tokens issued before this instant are dead (password change, deactivation). */
-  tokensValidAfter: text('tokens_valid_after'),
   dateJoined: text('date_joined').notNull().default(now()),
 });
 
@@ -342,6 +340,8 @@ export const authorizationCodes = sqliteTable(
     authTime: text('auth_time').notNull(),
     expiresAt: text('expires_at').notNull(),
     usedAt: text('used_at'),
+    /** The access token issued for this code, revoked if the code is replayed (RFC 6749 10.5). */
+    accessTokenJti: text('access_token_jti'),
     created: text('created').notNull().default(now()),
   },
   (t) => [index('authorization_codes_user_client').on(t.userId, t.clientId)],
@@ -364,6 +364,9 @@ export const refreshTokens = sqliteTable(
     /** The authorization code this family came from: a replayed code revokes it (RFC 6749 10.5). */
     authorizationCodeId: integer('authorization_code_id'),
     authTime: text('auth_time').notNull(),
+    /** The access token issued with this refresh token, revoked with the family. */
+    accessTokenJti: text('access_token_jti').notNull(),
+    accessTokenExpiresAt: text('access_token_expires_at').notNull(),
     created: text('created').notNull().default(now()),
     revokedAt: text('revoked_at'),
   },
@@ -373,17 +376,23 @@ export const refreshTokens = sqliteTable(
   ],
 );
 
-/** Access-token revocations (deny-list by `jti`), read by the bearer check in bounded intervals. */
+/**
+ * Access-token revocations, read incrementally (by id) by every isolate's bearer check at most every
+ * few seconds: a row names either one token (`jti`) or all of a user's tokens issued before
+ * `notBefore` (password change, deactivation, logout everywhere).
+ */
 export const tokenRevocations = sqliteTable(
   'token_revocations',
   {
     id: id(),
-    jti: text('jti').notNull().unique(),
-    /** When the token would have expired anyway: rows past it can be pruned. */
+    jti: text('jti'),
+    userId: integer('user_id'),
+    notBefore: text('not_before'),
+    /** When the revoked token(s) would have expired anyway: older rows can be pruned. */
     expiresAt: text('expires_at').notNull(),
     created: text('created').notNull().default(now()),
   },
-  (t) => [index('token_revocations_created').on(t.created, t.id)],
+  (t) => [index('token_revocations_expires').on(t.expiresAt)],
 );
 
 export const INVITATION_STATUSES = ['issued', 'reissued', 'redeemed', 'cancelled', 'expired'] as const;

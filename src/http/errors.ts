@@ -112,7 +112,7 @@ function oauthErrorCode(code: ErrorCode, status: number): string {
   if (OAUTH_CODES.has(code)) return code;
   if (status >= 500) return 'server_error';
   if (status === 404) return 'not_found';
-  if (status === 401) return 'invalid_client';
+  if (status === 401) return 'invalid_token';
   if (status === 403) return 'access_denied';
   if (status === 429) return 'slow_down';
   return 'invalid_request';

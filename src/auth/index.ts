@@ -1,0 +1,5 @@
+/** The public face of auth/: everything outside this folder imports from here only. */
+export { requireAuth } from './bearer';
+export { oauthRoutes } from './oauth.routes';
+export { oidcSettingsRoutes } from './oidc-settings.routes';
+export { REVOCATION_SYNC_SECONDS } from './revocation';

@@ -1,0 +1,220 @@
+/**
+ * The OAuth 2.0 / OpenID Connect endpoints under `/o/` (API.md B.1-B.6). Routes are declared
+ * without the trailing slash; the app treats it as optional.
+ */
+import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import type { AppEnv } from '../env';
+import { AppError } from '../lib/errors';
+import { accessTokenIssuer, verifyAccessToken } from './access-token';
+import { authorize } from './authorize';
+import { authenticateBearer } from './bearer';
+import { authenticateClient, readClientCredentials, type OAuthClient } from './clients';
+import { signingKey } from './keys';
+import { loadUserFacts } from './principals';
+import { findRefreshToken, revokeFamily } from './refresh-tokens';
+import { revokeTokens } from './revocation';
+import { readSession } from './session';
+import {
+  authorizationCodeGrant,
+  clientCredentialsGrant,
+  refreshTokenGrant,
+  type TokenContext,
+} from './token-grants';
+import { issuerFor, requestOrigin } from './urls';
+
+/** A.3 [R]: OAuth parameter names are accepted in camelCase too. */
+const CAMEL_ALIASES: Record<string, string> = {
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+  grantType: 'grant_type',
+  redirectUri: 'redirect_uri',
+  codeVerifier: 'code_verifier',
+  codeChallenge: 'code_challenge',
+  codeChallengeMethod: 'code_challenge_method',
+  refreshToken: 'refresh_token',
+  responseType: 'response_type',
+  tokenTypeHint: 'token_type_hint',
+};
+
+function normaliseParams(raw: Record<string, unknown>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string') params[CAMEL_ALIASES[key] ?? key] ??= value;
+  }
+  return params;
+}
+
+/** Query parameters merged with a form body (POST), body winning. */
+async function readParams(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const query = normaliseParams(c.req.query());
+  if (c.req.method !== 'POST') return query;
+  const type = c.req.header('Content-Type') ?? '';
+  if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) {
+    return query;
+  }
+  return { ...query, ...normaliseParams(await c.req.parseBody()) };
+}
+
+function origin(c: Context<AppEnv>): string {
+  return requestOrigin(c.req.url, c.req.header('X-Forwarded-Proto'));
+}
+
+function tokenContext(c: Context<AppEnv>): TokenContext {
+  return {
+    db: c.get('db'),
+    pem: c.env.OIDC_RSA_PRIVATE_KEY,
+    accessIssuer: accessTokenIssuer(c.env.SITE_URL),
+    idIssuer: issuerFor(origin(c)),
+    now: new Date(),
+  };
+}
+
+async function clientOf(c: Context<AppEnv>, params: Record<string, string>): Promise<OAuthClient> {
+  return authenticateClient(c.get('db'), readClientCredentials(c.req.header('Authorization'), params));
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export const oauthRoutes = new Hono<AppEnv>();
+
+// A.9: every /o/ route answers CORS for any origin; preflight is 204.
+oauthRoutes.use(
+  '/o/*',
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 86400,
+  }),
+);
+
+oauthRoutes.get('/o/.well-known/openid-configuration', (c) => {
+  const base = origin(c);
+  return c.json({
+    issuer: issuerFor(base),
+    authorization_endpoint: `${base}/o/authorize/`,
+    token_endpoint: `${base}/o/token/`,
+    userinfo_endpoint: `${base}/o/userinfo/`,
+    jwks_uri: `${base}/o/.well-known/jwks.json`,
+    revocation_endpoint: `${base}/o/revoke_token/`,
+    introspection_endpoint: `${base}/o/introspect/`,
+    scopes_supported: ['openid', 'email'],
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    claims_supported: ['sub', 'email'],
+  });
+});
+
+oauthRoutes.get('/o/.well-known/jwks.json', async (c) => {
+  const key = await signingKey(c.env.OIDC_RSA_PRIVATE_KEY);
+  c.header('Cache-Control', 'public, max-age=3600');
+  return c.json({ keys: [key.publicJwk] });
+});
+
+oauthRoutes.on(['GET', 'POST'], '/o/authorize', async (c) => {
+  const outcome = await authorize(c.get('db'), await readParams(c), await readSession(c));
+  if (outcome.kind === 'redirect') return c.redirect(outcome.location, 302);
+  const url = new URL(c.req.url);
+  return c.redirect(`/accounts/login/?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
+});
+
+oauthRoutes.post('/o/token', async (c) => {
+  const params = await readParams(c);
+  const client = await clientOf(c, params);
+  const ctx = tokenContext(c);
+  const grantType = params.grant_type;
+  const response =
+    grantType === 'authorization_code'
+      ? await authorizationCodeGrant(ctx, client, params)
+      : grantType === 'refresh_token'
+        ? await refreshTokenGrant(ctx, client, params)
+        : grantType === 'client_credentials'
+          ? await clientCredentialsGrant(ctx, client)
+          : undefined;
+  if (!response)
+    throw new AppError('unsupported_grant_type', `Unsupported grant_type: ${grantType ?? '(none)'}.`);
+  return c.json(response, 200, NO_STORE);
+});
+
+oauthRoutes.on(['GET', 'POST'], '/o/userinfo', async (c) => {
+  const { principal } = await authenticateBearer(c);
+  const scopes = principal.scope.split(' ');
+  if (principal.kind === 'client' || !scopes.includes('openid')) {
+    throw new AppError('insufficient_scope', 'The access token lacks the openid scope.');
+  }
+  const user = await loadUserFacts(c.get('db'), principal.userId);
+  if (!user) throw new AppError('invalid_token', 'The access token is invalid.');
+  return c.json(
+    scopes.includes('email') ? { sub: String(user.id), email: user.email } : { sub: String(user.id) },
+  );
+});
+
+/** RFC 7009: always 200; only tokens issued to the calling client are revoked. */
+oauthRoutes.post('/o/revoke_token', async (c) => {
+  const params = await readParams(c);
+  const client = await clientOf(c, params);
+  const token = params.token ?? '';
+  const db = c.get('db');
+  const refresh = token ? await findRefreshToken(db, token) : undefined;
+  if (refresh) {
+    if (refresh.clientId === client.id) await revokeFamily(db, { familyId: refresh.familyId });
+  } else if (token) {
+    const verified = await verifyAccessToken(
+      db,
+      c.env.OIDC_RSA_PRIVATE_KEY,
+      accessTokenIssuer(c.env.SITE_URL),
+      token,
+    ).catch(() => undefined);
+    if (verified && verified.principal.clientId === client.clientId) {
+      await revokeTokens(db, [
+        { jti: verified.principal.jti, expiresAt: new Date(verified.expiresAt * 1000) },
+      ]);
+    }
+  }
+  return c.body(null, 200, NO_STORE);
+});
+
+/** RFC 7662: callers authenticate as a confidential client or with a token carrying `introspection`. */
+oauthRoutes.on(['GET', 'POST'], '/o/introspect', async (c) => {
+  const params = await readParams(c);
+  const db = c.get('db');
+  if (c.req.header('Authorization')?.match(/^Bearer\s/i)) {
+    const { principal } = await authenticateBearer(c);
+    if (!principal.scope.split(' ').includes('introspection')) {
+      throw new AppError('insufficient_scope', 'The access token lacks the introspection scope.');
+    }
+  } else {
+    const client = await clientOf(c, params);
+    if (client.clientType !== 'confidential')
+      throw new AppError('invalid_client', 'Introspection needs a confidential client.');
+  }
+  const verified = params.token
+    ? await verifyAccessToken(
+        db,
+        c.env.OIDC_RSA_PRIVATE_KEY,
+        accessTokenIssuer(c.env.SITE_URL),
+        params.token,
+      ).catch(() => undefined)
+    : undefined;
+  if (!verified) return c.json({ active: false }, 200, NO_STORE);
+  const { principal } = verified;
+  const user = principal.kind === 'client' ? undefined : await loadUserFacts(db, principal.userId);
+  return c.json(
+    {
+      active: true,
+      scope: principal.scope,
+      client_id: principal.clientId,
+      token_type: 'Bearer',
+      exp: verified.expiresAt,
+      iat: verified.issuedAt,
+      ...(user && { sub: String(user.id), username: user.email }),
+    },
+    200,
+    NO_STORE,
+  );
+});
