@@ -8,7 +8,10 @@ import { IEEE_BASE_URI, OMH_BASE_URI } from './schema-files';
 /** URI of the IEEE 1752 header schema every data point header is validated against (G.2). */
 export const HEADER_SCHEMA_URI = `${IEEE_BASE_URI}header-1.0.json`;
 
-const BASE_URI_BY_NAMESPACE: Readonly<Record<string, string>> = { omh: OMH_BASE_URI, ieee: IEEE_BASE_URI };
+const BASE_URI_BY_NAMESPACE: ReadonlyMap<string, string> = new Map([
+  ['omh', OMH_BASE_URI],
+  ['ieee', IEEE_BASE_URI],
+]);
 
 // Names and versions as the vendored file names spell them (`forced-expiratory-volume-1-second`,
 // `4.0`, `4.x`); anything else cannot name a file and must not reach URI resolution.
@@ -23,7 +26,7 @@ export function schemaUriForCode(code: string): string | null {
   const match = CODE.exec(code);
   if (match === null) return null;
   const [, namespace, name, version] = match;
-  const base = namespace === undefined ? undefined : BASE_URI_BY_NAMESPACE[namespace];
+  const base = namespace === undefined ? undefined : BASE_URI_BY_NAMESPACE.get(namespace);
   if (base === undefined || name === undefined || version === undefined) return null;
   return `${base}${name}-${version}.json`;
 }

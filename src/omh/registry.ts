@@ -51,15 +51,19 @@ export function buildSchemaRegistry(files: readonly BundledSchemaFile[]): Schema
     dereference(schema, lookup);
   }
 
+  const keysByDocument = groupKeysByDocument(lookup);
   for (const file of files) {
     if (file.kind !== 'alias') continue;
-    if (lookup[file.target] === undefined) throw new Error(`${file.path}: alias target ${file.target} is not bundled`);
-    addAlias(lookup, file.uri, file.target);
+    if (lookup[file.target] === undefined)
+      throw new Error(`${file.path}: alias target ${file.target} is not bundled`);
+    addAlias(lookup, keysByDocument, file.uri, file.target);
   }
 
   for (const [id, claimants] of ownIds) {
     const [only] = claimants;
-    if (claimants.length === 1 && only !== undefined && lookup[id] === undefined) addAlias(lookup, id, only);
+    if (claimants.length === 1 && only !== undefined && lookup[id] === undefined) {
+      addAlias(lookup, keysByDocument, id, only);
+    }
   }
 
   assertRefsResolve(lookup);
@@ -102,11 +106,26 @@ function isRootUri(uri: string): boolean {
   return !uri.includes('#');
 }
 
-/** Make `alias` (and every `alias#pointer`) resolve to what `target` (and `target#pointer`) does. */
-function addAlias(lookup: Lookup, alias: string, target: string): void {
-  const prefix = `${target}#`;
+/** Lookup keys (`doc`, `doc#/definitions/x`, ...) per document URI, so aliasing a document is cheap. */
+function groupKeysByDocument(lookup: Lookup): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
   for (const key of Object.keys(lookup)) {
-    if (key !== target && !key.startsWith(prefix)) continue;
+    const document = stripFragment(key);
+    const keys = groups.get(document);
+    if (keys === undefined) groups.set(document, [key]);
+    else keys.push(key);
+  }
+  return groups;
+}
+
+/** Make `alias` (and every `alias#pointer`) resolve to what `target` (and `target#pointer`) does. */
+function addAlias(
+  lookup: Lookup,
+  keysByDocument: Map<string, string[]>,
+  alias: string,
+  target: string,
+): void {
+  for (const key of keysByDocument.get(target) ?? []) {
     const aliased = alias + key.slice(target.length);
     const value = lookup[key];
     if (lookup[aliased] === undefined && value !== undefined) lookup[aliased] = value;
