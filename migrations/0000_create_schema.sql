@@ -290,6 +290,7 @@ CREATE TABLE `token_revocations` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`jti` text,
 	`user_id` integer,
+	`client_id` text,
 	`not_before` text,
 	`expires_at` text NOT NULL,
 	`created` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL

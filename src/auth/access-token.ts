@@ -101,7 +101,9 @@ export async function verifyAccessToken(
   if (!principal) throw new AppError('invalid_token', 'The access token is invalid.');
   const issuedAt = Number(payload.iat);
   const userId = principal.kind === 'client' ? null : principal.userId;
-  if (await isRevoked(db, { jti: principal.jti, userId, issuedAt }, now.getTime())) {
+  if (
+    await isRevoked(db, { jti: principal.jti, userId, clientId: principal.clientId, issuedAt }, now.getTime())
+  ) {
     throw new AppError('invalid_token', 'The access token was revoked.');
   }
   return { principal, issuedAt, expiresAt: Number(payload.exp) };

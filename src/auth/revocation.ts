@@ -20,6 +20,8 @@ interface RevocationState {
   jtis: Set<string>;
   /** user id -> epoch seconds before which the user's tokens are dead. */
   userNotBefore: Map<number, number>;
+  /** OAuth client_id -> epoch seconds before which the client's tokens are dead. */
+  clientNotBefore: Map<string, number>;
 }
 
 let state: RevocationState | undefined;
@@ -27,6 +29,7 @@ let state: RevocationState | undefined;
 export interface TokenIdentity {
   jti: string;
   userId: number | null;
+  clientId: string;
   /** `iat` in epoch seconds. */
   issuedAt: number;
 }
@@ -35,8 +38,9 @@ export interface TokenIdentity {
 export async function isRevoked(db: Db, token: TokenIdentity, now = Date.now()): Promise<boolean> {
   const current = await sync(db, now);
   if (current.jtis.has(token.jti)) return true;
-  const notBefore = token.userId === null ? undefined : current.userNotBefore.get(token.userId);
-  return notBefore !== undefined && token.issuedAt < notBefore;
+  const userNotBefore = token.userId === null ? undefined : current.userNotBefore.get(token.userId);
+  const clientNotBefore = current.clientNotBefore.get(token.clientId);
+  return token.issuedAt < Math.max(userNotBefore ?? 0, clientNotBefore ?? 0);
 }
 
 /** Revoke access tokens until they would have expired. */
@@ -55,21 +59,25 @@ export async function revokeTokens(
   for (const t of tokens) state?.jtis.add(t.jti);
 }
 
-/** Revoke every token and session of a user issued before `at` (password change, deactivation). */
-export async function revokeUserTokens(
+/**
+ * Revoke every token (and session) of a user, or every token of an OAuth client, issued up to now
+ * (password change, deactivation, a deleted API key). `maxTokenSeconds` bounds how long the row
+ * matters: no token lives longer.
+ */
+export async function revokeAllTokens(
   db: Db,
-  userId: number,
-  at = new Date(),
+  subject: { userId: number } | { clientId: string },
   maxTokenSeconds: number,
+  at = new Date(),
 ): Promise<void> {
   // Tokens issued in the same second as the revocation count as earlier (iat has 1 s resolution).
   const notBefore = Math.floor(at.getTime() / 1000) + 1;
   await db.insert(tokenRevocations).values({
-    userId,
+    ...subject,
     notBefore: new Date(notBefore * 1000).toISOString(),
     expiresAt: new Date(at.getTime() + maxTokenSeconds * 1000).toISOString(),
   });
-  if (state) applyUser(state, userId, notBefore);
+  if (state) apply(state, subject, notBefore);
 }
 
 async function sync(db: Db, now: number): Promise<RevocationState> {
@@ -79,6 +87,7 @@ async function sync(db: Db, now: number): Promise<RevocationState> {
     syncedAt: 0,
     jtis: new Set(),
     userNotBefore: new Map(),
+    clientNotBefore: new Map(),
   };
   const nowIso = new Date(now).toISOString();
   const rows = await db
@@ -88,8 +97,10 @@ async function sync(db: Db, now: number): Promise<RevocationState> {
   for (const row of rows) {
     base.lastId = Math.max(base.lastId, row.id);
     if (row.jti) base.jtis.add(row.jti);
-    if (row.userId !== null && row.notBefore) {
-      applyUser(base, row.userId, Math.floor(Date.parse(row.notBefore) / 1000));
+    if (row.notBefore) {
+      const notBefore = Math.floor(Date.parse(row.notBefore) / 1000);
+      if (row.userId !== null) apply(base, { userId: row.userId }, notBefore);
+      if (row.clientId !== null) apply(base, { clientId: row.clientId }, notBefore);
     }
   }
   base.syncedAt = now;
@@ -97,6 +108,17 @@ async function sync(db: Db, now: number): Promise<RevocationState> {
   return base;
 }
 
-function applyUser(s: RevocationState, userId: number, notBefore: number): void {
-  s.userNotBefore.set(userId, Math.max(s.userNotBefore.get(userId) ?? 0, notBefore));
+function apply(
+  s: RevocationState,
+  subject: { userId: number } | { clientId: string },
+  notBefore: number,
+): void {
+  if ('userId' in subject) {
+    s.userNotBefore.set(subject.userId, Math.max(s.userNotBefore.get(subject.userId) ?? 0, notBefore));
+  } else {
+    s.clientNotBefore.set(
+      subject.clientId,
+      Math.max(s.clientNotBefore.get(subject.clientId) ?? 0, notBefore),
+    );
+  }
 }

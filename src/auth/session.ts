@@ -58,7 +58,8 @@ export async function readSession(c: Context<AppEnv>): Promise<Session | null> {
     const userId = Number(payload.sub);
     const iat = payload.iat;
     if (!Number.isInteger(userId) || typeof iat !== 'number' || typeof payload.jti !== 'string') return null;
-    if (await isRevoked(c.get('db'), { jti: payload.jti, userId, issuedAt: iat })) return null;
+    if (await isRevoked(c.get('db'), { jti: payload.jti, userId, clientId: SESSION_AUDIENCE, issuedAt: iat }))
+      return null;
     const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : iat;
     return { userId, authTime: new Date(authTime * 1000).toISOString() };
   } catch {

@@ -378,8 +378,8 @@ export const refreshTokens = sqliteTable(
 
 /**
  * Access-token revocations, read incrementally (by id) by every isolate's bearer check at most every
- * few seconds: a row names either one token (`jti`) or all of a user's tokens issued before
- * `notBefore` (password change, deactivation, logout everywhere).
+ * few seconds: a row names either one token (`jti`), or all tokens of a user or of an OAuth client
+ * issued before `notBefore` (password change, deactivation, a deleted API key).
  */
 export const tokenRevocations = sqliteTable(
   'token_revocations',
@@ -387,6 +387,8 @@ export const tokenRevocations = sqliteTable(
     id: id(),
     jti: text('jti'),
     userId: integer('user_id'),
+    /** OAuth client_id string. */
+    clientId: text('client_id'),
     notBefore: text('not_before'),
     /** When the revoked token(s) would have expired anyway: older rows can be pruned. */
     expiresAt: text('expires_at').notNull(),

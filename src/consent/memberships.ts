@@ -1,0 +1,27 @@
+/**
+ * The relationships access is decided from: a practitioner's direct organization memberships
+ * (no inheritance down the tree, API.md E.3), read from DB rows, never from client-sent ids.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { patientOrganizations, practitionerOrganizations, type PractitionerRole } from '../db/schema';
+
+/** The practitioner's roles in the organizations the patient belongs to (one per shared org). */
+export async function rolesForPatient(
+  db: Db,
+  practitionerId: number,
+  patientId: number,
+): Promise<PractitionerRole[]> {
+  const rows = await db
+    .select({ role: practitionerOrganizations.role })
+    .from(practitionerOrganizations)
+    .innerJoin(
+      patientOrganizations,
+      and(
+        eq(patientOrganizations.organizationId, practitionerOrganizations.organizationId),
+        eq(patientOrganizations.patientId, patientId),
+      ),
+    )
+    .where(eq(practitionerOrganizations.practitionerId, practitionerId));
+  return rows.map((r) => r.role);
+}
