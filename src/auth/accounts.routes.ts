@@ -1,0 +1,156 @@
+/**
+ * Browser accounts (API.md B.7): login, logout and practitioner signup forms. Every POST checks
+ * the double-submit CSRF token first; login is throttled per email before any password work.
+ */
+import { eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import type { AppEnv } from '../env';
+import { isAppError } from '../lib/errors';
+import { hashPassword, verifyPassword } from '../lib/password';
+import { randomAlphanumeric } from '../lib/random';
+import { loginPage, messagePage, signupPage } from './accounts.pages';
+import { CSRF_FIELD, issueCsrfToken, verifyCsrf } from './csrf';
+import { endSession, startSession } from './session';
+import { findUserByEmail, signUpPractitioner } from './signup';
+import { checkLoginThrottle, clearLoginFailures, loginThrottleKey, recordLoginFailure } from './throttle';
+
+/** Django's message, identical for unknown emails and wrong passwords (no user enumeration). */
+export const LOGIN_FAILED_MESSAGE = 'Please enter a correct email and password.';
+
+type Form = Record<string, string>;
+type LoginOutcome =
+  { kind: 'ok'; userId: number } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
+
+/** The text fields of a form post (files and repeated names ignored). */
+async function readForm(c: Context<AppEnv>): Promise<Form> {
+  const body = await c.req.parseBody();
+  const form: Form = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') form[name] = value;
+  return form;
+}
+
+/**
+ * `next` when it is a same-origin path, else `/`. Rejects `//host` and `/\host` (browsers treat
+ * both as another host), schemes, and control characters and whitespace (browsers strip tabs and
+ * newlines, so `/\t/host` would become `//host`).
+ */
+function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || /[\\\s\p{Cc}]/u.test(next)) return '/';
+  const base = 'http://same-origin.invalid';
+  return new URL(next, base).origin === base ? next : '/';
+}
+
+function page(
+  c: Context<AppEnv>,
+  content: HtmlEscapedString | Promise<HtmlEscapedString>,
+  status: 200 | 403 | 429,
+) {
+  // The pages carry a CSRF token and take passwords: never cached, never framed (clickjacking).
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Content-Security-Policy', "frame-ancestors 'none'");
+  return c.html(content, status);
+}
+
+function csrfFailure(c: Context<AppEnv>) {
+  return page(
+    c,
+    messagePage(c.env.SITE_TITLE, 'Forbidden', 'CSRF verification failed. Request aborted.'),
+    403,
+  );
+}
+
+let dummyHash: string | undefined;
+
+/**
+ * Throttle, then verify. An unknown or inactive email costs one PBKDF2 run against a dummy hash,
+ * like a real one, and counts as a failure, so neither timing nor the answer reveals accounts.
+ */
+async function attemptLogin(db: Db, email: string, password: string, now: Date): Promise<LoginOutcome> {
+  const key = loginThrottleKey(email);
+  const decision = await checkLoginThrottle(db, key, now);
+  if (!decision.allowed) return { kind: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+  const user = email.trim() === '' ? undefined : await findUserByEmail(db, email);
+  const hash = user?.isActive ? user.passwordHash : null;
+  dummyHash ??= await hashPassword(randomAlphanumeric(20));
+  const verified = await verifyPassword(password, hash ?? dummyHash);
+  if (!user || hash === null || !verified) {
+    await recordLoginFailure(db, key, now);
+    return { kind: 'invalid' };
+  }
+  await db.update(users).set({ lastLogin: now.toISOString() }).where(eq(users.id, user.id));
+  await clearLoginFailures(db, key);
+  return { kind: 'ok', userId: user.id };
+}
+
+function messagesOf(body: unknown): string[] {
+  return Array.isArray(body) ? body.filter((m): m is string => typeof m === 'string') : [];
+}
+
+export const accountsRoutes = new Hono<AppEnv>()
+  .get('/accounts/login', (c) =>
+    page(
+      c,
+      loginPage({ siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c), next: c.req.query('next') }),
+      200,
+    ),
+  )
+  .post('/accounts/login', async (c) => {
+    const form = await readForm(c);
+    const next = form.next || c.req.query('next');
+    if (!(await verifyCsrf(c, form[CSRF_FIELD]))) return csrfFailure(c);
+    const email = form.username ?? '';
+    const outcome = await attemptLogin(c.var.db, email, form.password ?? '', new Date());
+    if (outcome.kind === 'throttled') {
+      c.header('Retry-After', String(outcome.retryAfterSeconds));
+      const message = `Too many failed login attempts. Try again in ${Math.ceil(outcome.retryAfterSeconds / 60)} minute(s).`;
+      return page(c, messagePage(c.env.SITE_TITLE, 'Too many attempts', message), 429);
+    }
+    if (outcome.kind === 'invalid') {
+      const props = { siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c), next, email };
+      return page(c, loginPage({ ...props, errors: [LOGIN_FAILED_MESSAGE] }), 200);
+    }
+    await startSession(c, outcome.userId);
+    return c.redirect(safeNext(next), 302);
+  })
+  .on(['GET', 'POST'], '/accounts/logout', (c) => {
+    endSession(c);
+    return c.redirect('/', 302);
+  })
+  .get('/accounts/signup', (c) =>
+    page(
+      c,
+      signupPage({ siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c), next: c.req.query('next') }),
+      200,
+    ),
+  )
+  .post('/accounts/signup', async (c) => {
+    const form = await readForm(c);
+    const next = form.next || c.req.query('next');
+    if (!(await verifyCsrf(c, form[CSRF_FIELD]))) return csrfFailure(c);
+    const input = {
+      email: form.email ?? '',
+      password: form.password ?? '',
+      password2: form.password2 ?? '',
+      joincode: form.joincode ?? '',
+    };
+    const envDefaults = {
+      inviteCode: c.env.REGISTRATION_INVITE_CODE,
+      defaultOrgs: c.env.PRACTITIONER_DEFAULT_ORGS,
+    };
+    const result = await signUpPractitioner(c.var.db, input, new Date(), envDefaults).catch(
+      (err: unknown) => {
+        if (isAppError(err) && err.code === 'invalid') return messagesOf(err.body);
+        throw err;
+      },
+    );
+    if (typeof result !== 'number') {
+      const props = { siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c), next, email: input.email };
+      return page(c, signupPage({ ...props, errors: result }), 200);
+    }
+    await startSession(c, result);
+    return c.redirect(safeNext(next), 302);
+  });
