@@ -4,7 +4,7 @@ import { oauthRoutes, oidcSettingsRoutes } from './auth';
 import { accountsRoutes } from './auth/accounts.routes';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
-import { renderError } from './http/errors';
+import { fromHonoException, renderError } from './http/errors';
 import { healthRoutes } from './http/health';
 import { requestContext } from './http/middleware';
 import { normalizePath } from './http/normalize-path';
@@ -28,8 +28,9 @@ export function createApp() {
 
   app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));
 
-  app.onError((err, c) => {
+  app.onError((thrown, c) => {
     const pathname = new URL(c.req.url).pathname;
+    const err = fromHonoException(thrown);
     const log = c.get('log') ?? createLogger(parseLogLevel(c.env.LOG_LEVEL));
     if (err instanceof AppError && err.code === 'misconfigured') {
       // One clear line for the operator: which setting is wrong, never its value or a stack.

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { createApiKey, deleteApiKey, getApiKey, listApiKeys, requireAuth } from '../auth';
-import { canOwnApiKeys } from '../consent';
+import { can } from '../consent';
 import type { AppEnv } from '../env';
 import { field, positiveInt, readJsonObject } from '../http/body';
 import { pageEnvelope, pageRequest, MAX_PAGE_SIZE } from '../http/paging';
@@ -9,7 +9,7 @@ import { AppError } from '../lib/errors';
 /** The practitioner's user id, or 403 for patients and bare clients (E.2). */
 function ownerOf(c: Context<AppEnv>): number {
   const principal = c.get('principal');
-  if (!canOwnApiKeys(principal) || principal.kind !== 'practitioner') {
+  if (!can(principal, 'api_key.own') || principal.kind !== 'practitioner') {
     throw new AppError('forbidden', 'You do not have permission to perform this action.');
   }
   return principal.userId;

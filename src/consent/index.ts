@@ -1,3 +1,4 @@
 /** Access and consent decisions: the one module that decides who sees and does what. */
-export { rolesForPatient } from './memberships';
-export { canManagePatient, canOwnApiKeys } from './policy';
+export { rolesForPatient, rolesInOrganizations } from './memberships';
+export { can, type Action, type Target } from './policy';
+export { memberOrganizationIds, observationsVisibleTo, patientsVisibleTo, studiesVisibleTo } from './visibility';

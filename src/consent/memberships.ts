@@ -2,7 +2,7 @@
  * The relationships access is decided from: a practitioner's direct organization memberships
  * (no inheritance down the tree, API.md E.3), read from DB rows, never from client-sent ids.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { patientOrganizations, practitionerOrganizations, type PractitionerRole } from '../db/schema';
 
@@ -23,5 +23,24 @@ export async function rolesForPatient(
       ),
     )
     .where(eq(practitionerOrganizations.practitionerId, practitionerId));
+  return rows.map((r) => r.role);
+}
+
+/** The practitioner's roles in the given organizations (no inheritance: exactly these ids). */
+export async function rolesInOrganizations(
+  db: Db,
+  practitionerId: number,
+  organizationIds: readonly number[],
+): Promise<PractitionerRole[]> {
+  if (organizationIds.length === 0) return [];
+  const rows = await db
+    .select({ role: practitionerOrganizations.role })
+    .from(practitionerOrganizations)
+    .where(
+      and(
+        eq(practitionerOrganizations.practitionerId, practitionerId),
+        inArray(practitionerOrganizations.organizationId, [...organizationIds]),
+      ),
+    );
   return rows.map((r) => r.role);
 }

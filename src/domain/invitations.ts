@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { canManagePatient, rolesForPatient } from '../consent';
+import { can, rolesForPatient } from '../consent';
 import type { Db } from '../db/client';
 import { patients } from '../db/schema';
 import { AppError } from '../lib/errors';
@@ -22,7 +22,7 @@ export async function patientToInvite(
   if (!patient) throw new AppError('not_found', 'No Patient matches the given query.');
   const roles =
     principal.kind === 'practitioner' ? await rolesForPatient(db, principal.practitionerId, patient.id) : [];
-  if (!canManagePatient(principal, roles)) {
+  if (!can(principal, 'patient.manage', { roles })) {
     throw new AppError('forbidden', 'You do not have permission to perform this action.');
   }
   if (patient.userId === null) throw new AppError('invalid', 'This patient has no user account to invite.');

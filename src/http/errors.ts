@@ -1,3 +1,4 @@
+import { HTTPException } from 'hono/http-exception';
 import type { ErrorCode } from '../lib/errors';
 import { AppError } from '../lib/errors';
 import { routeFamily } from './route-family';
@@ -116,4 +117,21 @@ function oauthErrorCode(code: ErrorCode, status: number): string {
   if (status === 403) return 'access_denied';
   if (status === 429) return 'slow_down';
   return 'invalid_request';
+}
+
+const HONO_EXCEPTION_CODES = new Map<number, ErrorCode>([
+  [400, 'invalid'],
+  [401, 'unauthorized'],
+  [403, 'forbidden'],
+  [404, 'not_found'],
+  [405, 'method_not_allowed'],
+  [413, 'payload_too_large'],
+  [415, 'unsupported_media_type'],
+]);
+
+/** Hono's own 4xx exceptions (e.g. a body it could not parse) become AppErrors, rendered like ours. */
+export function fromHonoException(err: unknown): unknown {
+  if (!(err instanceof HTTPException)) return err;
+  const code = HONO_EXCEPTION_CODES.get(err.status);
+  return code ? new AppError(code, err.message || 'Bad request.') : err;
 }

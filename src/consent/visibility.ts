@@ -1,0 +1,96 @@
+/**
+ * Visibility as SQL predicates, composed into every list query (API.md E.3-E.5): never fetch and
+ * then filter in JavaScript. Visibility comes from direct organization membership only.
+ */
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import {
+  consents,
+  observations,
+  patientOrganizations,
+  patients,
+  practitionerOrganizations,
+  studies,
+  studyPatients,
+  studyScopeRequests,
+} from '../db/schema';
+import type { Principal } from '../lib/principal';
+
+const NOTHING = sql`0`;
+
+/** Organization ids the practitioner is a direct member of (any role), as a subquery. */
+export function memberOrganizationIds(db: Db, practitionerId: number) {
+  return db
+    .select({ id: practitionerOrganizations.organizationId })
+    .from(practitionerOrganizations)
+    .where(eq(practitionerOrganizations.practitionerId, practitionerId));
+}
+
+/** Patients visible to the caller: sharing an organization with a practitioner; a patient sees themself. */
+export function patientsVisibleTo(db: Db, principal: Principal): SQL {
+  switch (principal.kind) {
+    case 'practitioner':
+      return inArray(
+        patients.id,
+        db
+          .select({ id: patientOrganizations.patientId })
+          .from(patientOrganizations)
+          .where(inArray(patientOrganizations.organizationId, memberOrganizationIds(db, principal.practitionerId))),
+      );
+    case 'patient':
+      return eq(patients.id, principal.patientId);
+    case 'client':
+      return NOTHING;
+  }
+}
+
+/** Studies visible to the caller: of an organization a practitioner belongs to; a patient's enrolments. */
+export function studiesVisibleTo(db: Db, principal: Principal): SQL {
+  switch (principal.kind) {
+    case 'practitioner':
+      return inArray(studies.organizationId, memberOrganizationIds(db, principal.practitionerId));
+    case 'patient':
+      return inArray(
+        studies.id,
+        db.select({ id: studyPatients.studyId }).from(studyPatients).where(eq(studyPatients.patientId, principal.patientId)),
+      );
+    case 'client':
+      return NOTHING;
+  }
+}
+
+/**
+ * Consent as authorization (E.5 [R]), the one rule every observation read path uses: practitioner P
+ * reads observation O (patient X, scope S) iff some study T of an organization P directly belongs
+ * to enrols X, requests S, and X's consent for (T, S) is currently true. With `studyId`, only that
+ * study counts. A patient reads their own observations; nobody else reads anything.
+ *
+ * Expressed as `(patient_id, scope_code_id) IN (consented pairs)`: the pair set is computed once
+ * and each pair is an index range on observations(patient, scope, effective, id).
+ */
+export function observationsVisibleTo(db: Db, principal: Principal, options: { studyId?: number } = {}): SQL {
+  switch (principal.kind) {
+    case 'practitioner': {
+      const pairs = db
+        .select({ patientId: studyPatients.patientId, scopeCodeId: consents.scopeCodeId })
+        .from(studyPatients)
+        .innerJoin(studies, eq(studies.id, studyPatients.studyId))
+        .innerJoin(consents, and(eq(consents.studyPatientId, studyPatients.id), eq(consents.consented, true)))
+        .innerJoin(
+          studyScopeRequests,
+          and(eq(studyScopeRequests.studyId, studies.id), eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId)),
+        )
+        .where(
+          and(
+            inArray(studies.organizationId, memberOrganizationIds(db, principal.practitionerId)),
+            options.studyId === undefined ? undefined : eq(studies.id, options.studyId),
+          ),
+        );
+      return sql`(${observations.patientId}, ${observations.scopeCodeId}) IN ${pairs}`;
+    }
+    case 'patient':
+      return eq(observations.patientId, principal.patientId);
+    case 'client':
+      return NOTHING;
+  }
+}
