@@ -71,9 +71,21 @@ export function snakeKeys(value: unknown): unknown {
 
 const MESSAGES: Record<string, (unit: OutputUnit) => string> = {
   required: () => 'This field is required.',
-  type: (u) => (/integer|number/.test(u.error) ? 'A valid integer is required.' : /boolean/.test(u.error) ? 'Must be a valid boolean.' : /array/.test(u.error) ? 'Expected a list of items.' : 'Not a valid value.'),
+  type: (u) =>
+    /integer|number/.test(u.error)
+      ? 'A valid integer is required.'
+      : /boolean/.test(u.error)
+        ? 'Must be a valid boolean.'
+        : /array/.test(u.error)
+          ? 'Expected a list of items.'
+          : 'Not a valid value.',
   enum: () => 'Not a valid choice.',
-  format: (u) => (/email/.test(u.error) ? 'Enter a valid email address.' : /date/.test(u.error) ? 'Enter a valid date (YYYY-MM-DD).' : 'Not a valid value.'),
+  format: (u) =>
+    /email/.test(u.error)
+      ? 'Enter a valid email address.'
+      : /date/.test(u.error)
+        ? 'Enter a valid date (YYYY-MM-DD).'
+        : 'Not a valid value.',
   minLength: () => 'This field may not be blank.',
   maxLength: () => 'Ensure this field is not too long.',
   minimum: () => 'Ensure this value is greater than or equal to the minimum.',
@@ -103,7 +115,9 @@ export function assertValid<T>(schema: JsonSchema, value: unknown): T {
   const result = validatorFor(schema).validate(value);
   if (!result.valid) {
     const body = fieldErrors(result.errors);
-    throw new AppError('invalid', 'The request body is invalid.', { body: Object.keys(body).length ? body : { detail: 'Invalid request body.' } });
+    throw new AppError('invalid', 'The request body is invalid.', {
+      body: Object.keys(body).length ? body : { detail: 'Invalid request body.' },
+    });
   }
   return value as T;
 }
