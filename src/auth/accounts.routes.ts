@@ -2,27 +2,20 @@
  * Browser accounts (API.md B.7): login, logout and practitioner signup forms. Every POST checks
  * the double-submit CSRF token first; login is throttled per email before any password work.
  */
-import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { Db } from '../db/client';
-import { users } from '../db/schema';
 import type { AppEnv } from '../env';
 import { isAppError } from '../lib/errors';
-import { hashPassword, verifyPassword } from '../lib/password';
-import { randomAlphanumeric } from '../lib/random';
 import { loginPage, messagePage, signupPage } from './accounts.pages';
 import { CSRF_FIELD, issueCsrfToken, verifyCsrf } from './csrf';
+import { attemptLogin } from './login';
 import { endSession, startSession } from './session';
-import { findUserByEmail, signUpPractitioner } from './signup';
-import { checkLoginThrottle, clearLoginFailures, loginThrottleKey, recordLoginFailure } from './throttle';
+import { signUpPractitioner } from './signup';
 
 /** Django's message, identical for unknown emails and wrong passwords (no user enumeration). */
 export const LOGIN_FAILED_MESSAGE = 'Please enter a correct email and password.';
 
 type Form = Record<string, string>;
-type LoginOutcome =
-  { kind: 'ok'; userId: number } | { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number };
 
 /** The text fields of a form post (files and repeated names ignored). */
 async function readForm(c: Context<AppEnv>): Promise<Form> {
@@ -61,29 +54,6 @@ function csrfFailure(c: Context<AppEnv>) {
     messagePage(c.env.SITE_TITLE, 'Forbidden', 'CSRF verification failed. Request aborted.'),
     403,
   );
-}
-
-let dummyHash: string | undefined;
-
-/**
- * Throttle, then verify. An unknown or inactive email costs one PBKDF2 run against a dummy hash,
- * like a real one, and counts as a failure, so neither timing nor the answer reveals accounts.
- */
-async function attemptLogin(db: Db, email: string, password: string, now: Date): Promise<LoginOutcome> {
-  const key = loginThrottleKey(email);
-  const decision = await checkLoginThrottle(db, key, now);
-  if (!decision.allowed) return { kind: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
-  const user = email.trim() === '' ? undefined : await findUserByEmail(db, email);
-  const hash = user?.isActive ? user.passwordHash : null;
-  dummyHash ??= await hashPassword(randomAlphanumeric(20));
-  const verified = await verifyPassword(password, hash ?? dummyHash);
-  if (!user || hash === null || !verified) {
-    await recordLoginFailure(db, key, now);
-    return { kind: 'invalid' };
-  }
-  await db.update(users).set({ lastLogin: now.toISOString() }).where(eq(users.id, user.id));
-  await clearLoginFailures(db, key);
-  return { kind: 'ok', userId: user.id };
 }
 
 function messagesOf(body: unknown): string[] {

@@ -3,7 +3,6 @@
  * without the trailing slash; the app treats it as optional.
  */
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { accessTokenIssuer, verifyAccessToken } from './access-token';
@@ -78,16 +77,23 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 export const oauthRoutes = new Hono<AppEnv>();
 
-// A.9: every /o/ route answers CORS for any origin; preflight is 204.
-oauthRoutes.use(
-  '/o/*',
-  cors({
-    origin: '*',
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type'],
-    maxAge: 86400,
-  }),
-);
+/**
+ * A.9 [U]: every /o/ response, not only the preflight (204), carries these four headers, spelled
+ * as listed there. hono/cors sends the last three on preflights only and joins lists without
+ * spaces, so upstream-exact clients and tests would see different headers.
+ */
+const OAUTH_CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Max-Age': '86400',
+};
+
+oauthRoutes.use('/o/*', async (c, next) => {
+  if (c.req.method === 'OPTIONS') return c.body(null, 204, OAUTH_CORS_HEADERS);
+  await next();
+  for (const [name, value] of Object.entries(OAUTH_CORS_HEADERS)) c.res.headers.set(name, value);
+});
 
 oauthRoutes.get('/o/.well-known/openid-configuration', (c) => {
   const base = origin(c);

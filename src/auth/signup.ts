@@ -2,19 +2,13 @@
  * Practitioner self-signup (API.md B.7): invite code, password rules, unused email, then the user,
  * its practitioner row and the default organization links in one atomic `db.batch`.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import {
-  organizations,
-  PRACTITIONER_ROLES,
-  type PractitionerRole,
-  practitionerOrganizations,
-  practitioners,
-  users,
-} from '../db/schema';
+import { organizations, PRACTITIONER_ROLES, type PractitionerRole } from '../db/schema';
 import { readSetting } from '../db/settings';
+import { findUserByEmailInsensitive, insertPractitionerAccount } from '../db/users';
 import { constantTimeEqual } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { AppError, isAppError } from '../lib/errors';
 import { hashPassword } from '../lib/password';
 
 export const SIGNUP_MIN_PASSWORD_LENGTH = 5;
@@ -65,25 +59,8 @@ export function parseDefaultOrgs(value: string): DefaultOrgLink[] {
   return [...links].map(([organizationId, role]) => ({ organizationId, role }));
 }
 
-/** A user by email, case-insensitively (addresses may predate lower-casing on write). */
-export async function findUserByEmail(db: Db, email: string): Promise<typeof users.$inferSelect | undefined> {
-  return db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
-    .get();
-}
-
 function invalid(messages: string[]): AppError {
   return new AppError('invalid', messages.join(' '), { body: messages });
-}
-
-/** Whether `err` (or a cause) is SQLite's unique-constraint failure on `users.email`. */
-function isDuplicateEmail(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed: users\.email/.test(e.message)) return true;
-  }
-  return false;
 }
 
 /**
@@ -110,7 +87,7 @@ export async function signUpPractitioner(
   const email = input.email.trim().toLowerCase();
   const messages: string[] = [];
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email)) messages.push(SIGNUP_MESSAGES.email);
-  else if (await findUserByEmail(db, email)) messages.push(SIGNUP_MESSAGES.emailTaken);
+  else if (await findUserByEmailInsensitive(db, email)) messages.push(SIGNUP_MESSAGES.emailTaken);
   if (input.password.length < SIGNUP_MIN_PASSWORD_LENGTH) messages.push(SIGNUP_MESSAGES.passwordShort);
   if (input.password !== input.password2) messages.push(SIGNUP_MESSAGES.passwordMismatch);
   if (messages.length > 0) throw invalid(messages);
@@ -132,47 +109,18 @@ export async function signUpPractitioner(
   const links = wanted.filter((w) => known.has(w.organizationId));
 
   const passwordHash = await hashPassword(input.password);
-  const stamp = now.toISOString();
-  // D1 has no interactive transactions: later statements of the batch find the new rows by the
-  // unique email, so the whole account is written (or not at all) in one round trip.
-  const newUserId = sql`(${db.select({ id: users.id }).from(users).where(eq(users.email, email))})`;
-  const newPractitionerId = sql`(${db
-    .select({ id: practitioners.id })
-    .from(practitioners)
-    .where(eq(practitioners.userId, newUserId))})`;
   try {
-    const [inserted] = await db.batch([
-      db
-        .insert(users)
-        .values({
-          email,
-          passwordHash,
-          firstName: NO_NAME,
-          lastName: NO_NAME,
-          userType: 'practitioner',
-          dateJoined: stamp,
-        })
-        .returning({ id: users.id }),
-      db.insert(practitioners).values({
-        userId: newUserId,
-        nameFamily: NO_NAME,
-        nameGiven: NO_NAME,
-        lastUpdated: stamp,
-      }),
-      ...links.map((link) =>
-        db.insert(practitionerOrganizations).values({
-          practitionerId: newPractitionerId,
-          organizationId: link.organizationId,
-          role: link.role,
-        }),
-      ),
-    ]);
-    const id = inserted[0]?.id;
-    if (id === undefined) throw new Error('signup insert returned no id');
-    return id;
+    return await insertPractitionerAccount(db, {
+      email,
+      passwordHash,
+      firstName: NO_NAME,
+      lastName: NO_NAME,
+      joinedAt: now.toISOString(),
+      organizations: links,
+    });
   } catch (err) {
     // A concurrent signup with the same email passed the pre-check too: the constraint decides.
-    if (isDuplicateEmail(err)) throw invalid([SIGNUP_MESSAGES.emailTaken]);
+    if (isAppError(err) && err.code === 'conflict') throw invalid([SIGNUP_MESSAGES.emailTaken]);
     throw err;
   }
 }

@@ -6,42 +6,30 @@ import { loginAttempts, users } from '../../src/db/schema';
 import { DEMO_PASSWORD } from '../../src/domain/seed/seed-data';
 import { loginThrottleKey } from '../../src/auth/throttle';
 import { hashPassword } from '../../src/lib/password';
+import {
+  cookieValue,
+  CSRF_INPUT,
+  LOGIN_URL,
+  openForm,
+  type OpenedForm,
+  setCookies,
+  submitForm,
+} from '../fixtures/forms';
 import { seedTestData, TEST_SITE_URL } from '../fixtures/seed';
 
-const LOGIN = `${TEST_SITE_URL}/accounts/login/`;
 const FAILED = 'Please enter a correct email and password.';
-const TOKEN_INPUT = /<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">/;
 const PASSWORD = 'correct horse';
 
 const db = createDb(env.DB);
 
-/** The cookies a response sets, name -> full Set-Cookie line. */
-function setCookies(res: Response): Map<string, string> {
-  return new Map(res.headers.getSetCookie().map((line) => [line.split('=')[0] ?? '', line]));
-}
-
-function cookieValue(line: string | undefined): string {
-  return line?.split(';')[0]?.split('=').slice(1).join('=') ?? '';
-}
-
 /** GET the login page as a script does: scrape the hidden token, keep the csrftoken cookie. */
-async function openLogin(
-  query = '',
-): Promise<{ token: string; cookie: string; html: string; res: Response }> {
-  const res = await SELF.fetch(`${LOGIN}${query}`);
-  const html = await res.text();
-  const token = TOKEN_INPUT.exec(html)?.[1] ?? '';
-  return { token, cookie: `csrftoken=${cookieValue(setCookies(res).get('csrftoken'))}`, html, res };
+async function openLogin(query = ''): Promise<OpenedForm> {
+  return openForm(`${LOGIN_URL}${query}`);
 }
 
+/** A fresh form session posting `fields`; `cookie` replaces its cookies (CSRF tests). */
 async function postLogin(fields: Record<string, string>, query = '', cookie?: string): Promise<Response> {
-  const form = await openLogin();
-  return SELF.fetch(`${LOGIN}${query}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie ?? form.cookie },
-    body: new URLSearchParams({ csrfmiddlewaretoken: form.token, ...fields }),
-  });
+  return submitForm(`${LOGIN_URL}${query}`, await openLogin(), fields, cookie);
 }
 
 async function makeUser(
@@ -81,8 +69,8 @@ describe('GET /accounts/login/', () => {
 
   it('reuses an existing csrftoken cookie instead of rotating it', async () => {
     const token = 'A'.repeat(32);
-    const res = await SELF.fetch(LOGIN, { headers: { Cookie: `csrftoken=${token}` } });
-    expect(TOKEN_INPUT.exec(await res.text())?.[1]).toBe(token);
+    const res = await SELF.fetch(LOGIN_URL, { headers: { Cookie: `csrftoken=${token}` } });
+    expect(CSRF_INPUT.exec(await res.text())?.[1]).toBe(token);
     expect(setCookies(res).has('csrftoken')).toBe(false);
   });
 
@@ -93,7 +81,7 @@ describe('GET /accounts/login/', () => {
   });
 
   it('sets a Secure cookie behind an https proxy', async () => {
-    const res = await SELF.fetch(LOGIN, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const res = await SELF.fetch(LOGIN_URL, { headers: { 'X-Forwarded-Proto': 'https' } });
     expect(setCookies(res).get('csrftoken')).toMatch(/Secure/);
   });
 });
@@ -101,7 +89,7 @@ describe('GET /accounts/login/', () => {
 describe('POST /accounts/login/ CSRF', () => {
   it('refuses a post without the token with 403', async () => {
     const user = await makeUser();
-    const res = await SELF.fetch(LOGIN, {
+    const res = await SELF.fetch(LOGIN_URL, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -174,7 +162,7 @@ describe('POST /accounts/login/', () => {
     const html = await res.text();
     expect(html).toContain(FAILED);
     expect(html).toContain(`value="${user.email}"`);
-    expect(TOKEN_INPUT.test(html)).toBe(true);
+    expect(CSRF_INPUT.test(html)).toBe(true);
     expect(setCookies(res).has('jhe_session')).toBe(false);
   });
 

@@ -7,17 +7,13 @@ import { practitionerOrganizations, practitioners, settings, users } from '../..
 import { readSetting } from '../../src/db/settings';
 import { AppError } from '../../src/lib/errors';
 import { verifyPassword } from '../../src/lib/password';
+import { CSRF_INPUT, openForm, setCookies, submitForm } from '../fixtures/forms';
 import { seedTestData, TEST_SITE_URL } from '../fixtures/seed';
 
 const SIGNUP = `${TEST_SITE_URL}/accounts/signup/`;
-const TOKEN_INPUT = /<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">/;
 const INVITE = 'jhe';
 
 const db = createDb(env.DB);
-
-function setCookies(res: Response): Map<string, string> {
-  return new Map(res.headers.getSetCookie().map((line) => [line.split('=')[0] ?? '', line]));
-}
 
 function newEmail(): string {
   return `signup-${crypto.randomUUID()}@example.com`;
@@ -25,15 +21,7 @@ function newEmail(): string {
 
 /** GET the signup page, then POST `fields` with its token and cookie, as a browser would. */
 async function postSignup(fields: Record<string, string>, query = ''): Promise<Response> {
-  const form = await SELF.fetch(SIGNUP);
-  const token = TOKEN_INPUT.exec(await form.text())?.[1] ?? '';
-  const cookie = setCookies(form).get('csrftoken')?.split(';')[0] ?? '';
-  return SELF.fetch(`${SIGNUP}${query}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
-    body: new URLSearchParams({ csrfmiddlewaretoken: token, ...fields }),
-  });
+  return submitForm(`${SIGNUP}${query}`, await openForm(SIGNUP), fields);
 }
 
 function valid(email: string, overrides: Record<string, string> = {}): Record<string, string> {
@@ -66,7 +54,7 @@ async function expectFormError(res: Response, ...messages: string[]): Promise<vo
   expect(res.status).toBe(200);
   const html = await res.text();
   for (const m of messages) expect(html).toContain(m.replace(/'/g, '&#39;'));
-  expect(TOKEN_INPUT.test(html)).toBe(true);
+  expect(CSRF_INPUT.test(html)).toBe(true);
   expect(setCookies(res).has('jhe_session')).toBe(false);
 }
 
@@ -81,7 +69,7 @@ describe('GET /accounts/signup/', () => {
     const html = await res.text();
     for (const name of ['email', 'password', 'password2', 'joincode'])
       expect(html).toContain(`name="${name}"`);
-    expect(TOKEN_INPUT.exec(html)?.[1]).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(CSRF_INPUT.exec(html)?.[1]).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(setCookies(res).has('csrftoken')).toBe(true);
     expect(html).toContain('href="/accounts/login/?next=%2Fportal%2F"');
     expect(html).toContain('<label for="id_joincode">');
