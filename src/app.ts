@@ -3,6 +3,7 @@ import { adminRoutes } from './admin';
 import { oauthRoutes, oidcSettingsRoutes } from './auth';
 import { accountsRoutes } from './auth/accounts.routes';
 import { createDb } from './db/client';
+import { fhirRoutes } from './fhir';
 import type { AppEnv } from './env';
 import { fromHonoException, renderError } from './http/errors';
 import { healthRoutes } from './http/health';
@@ -25,6 +26,7 @@ export function createApp() {
   app.route('/', oauthRoutes);
   app.route('/', oidcSettingsRoutes);
   app.route('/api/v1', adminRoutes);
+  app.route('/fhir/r5', fhirRoutes);
 
   app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));
 

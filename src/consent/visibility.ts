@@ -44,6 +44,15 @@ export function patientsVisibleTo(db: Db, principal: Principal): SQL {
   }
 }
 
+/**
+ * Patients the caller may upload observations for (E.2 "Upload observations"): a practitioner
+ * sharing an organization with the patient, any role (viewers too, as upstream), superusers only
+ * through a membership; a patient for themself. The same relation as patient visibility.
+ */
+export function patientsWritableBy(db: Db, principal: Principal): SQL {
+  return patientsVisibleTo(db, principal);
+}
+
 /** Studies visible to the caller: of an organization a practitioner belongs to; a patient's enrolments. */
 export function studiesVisibleTo(db: Db, principal: Principal): SQL {
   switch (principal.kind) {

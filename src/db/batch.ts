@@ -1,6 +1,6 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteInsertValue, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import type { Db } from './client';
 
@@ -12,7 +12,7 @@ import type { Db } from './client';
 export function chunkedInserts<T extends SQLiteTable>(
   db: Db,
   table: T,
-  rows: readonly T['$inferInsert'][],
+  rows: readonly SQLiteInsertValue<T>[],
   { ignoreConflicts = false }: { ignoreConflicts?: boolean } = {},
 ): BatchItem<'sqlite'>[] {
   // Drizzle binds a value (or DEFAULT) for every column of the table in a multi-row insert.

@@ -12,6 +12,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { OBSERVATION_STATUSES } from '../lib/observation-status';
 
 const id = () => integer('id').primaryKey({ autoIncrement: true });
 const now = () => sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -430,19 +431,7 @@ export const loginAttempts = sqliteTable(
   (t) => [index('login_attempts_key_at').on(t.key, t.at)],
 );
 
-export const OBSERVATION_STATUSES = [
-  'registered',
-  'specimen-in-process',
-  'preliminary',
-  'final',
-  'amended',
-  'corrected',
-  'appended',
-  'cancelled',
-  'entered-in-error',
-  'unknown',
-  'cannot-be-obtained',
-] as const;
+export { OBSERVATION_STATUSES };
 
 export const observations = sqliteTable(
   'observations',
