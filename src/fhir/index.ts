@@ -1,6 +1,7 @@
 /**
  * The FHIR R5 API (API.md D), mounted at `/fhir/r5` (the app folds `/FHIR/R5` and other spellings
- * of the base onto it). Public discovery documents first, then everything behind the bearer check.
+ * of the base onto it). Public discovery documents are routed first; everything registered after
+ * `requireAuth` needs a bearer token.
  */
 import { Hono } from 'hono';
 import { requireAuth } from '../auth';
@@ -12,7 +13,11 @@ import { RESOURCES } from './resources';
 
 const NATIVE_TYPES = new Set(RESOURCES.map((r) => r.type as string));
 
-export const fhirRoutes = new Hono<AppEnv>()
+/** Public: CapabilityStatement and SMART configuration (D.9). */
+const publicRoutes = new Hono<AppEnv>();
+
+/** Behind the bearer check. */
+const protectedRoutes = new Hono<AppEnv>()
   .use(requireAuth)
   .route('/', batchRoutes)
   .route('/Observation', observationRoutes)
@@ -31,3 +36,5 @@ export const fhirRoutes = new Hono<AppEnv>()
   .all('/:type', (c) => {
     throw new AppError('not_found', `Unsupported FHIR resource type: ${c.req.param('type')}.`);
   });
+
+export const fhirRoutes = new Hono<AppEnv>().route('/', publicRoutes).route('/', protectedRoutes);
