@@ -99,6 +99,20 @@ export function observationOrder(sort: ObservationCriteria['sort']): SortKey[] {
   return [...keys, { expr: observations.id, direction: keys[0]?.direction ?? 'desc' }];
 }
 
+/** The values of `observationOrder(sort)` for one row (what the next page's keyset starts after). */
+function orderValues(
+  sort: ObservationCriteria['sort'],
+  row: { id: number; lastUpdated: string; effectiveStart: string | null },
+): (string | number)[] {
+  const values = sort.map(({ key, descending }) =>
+    key === '_lastUpdated'
+      ? row.lastUpdated
+      : (row.effectiveStart ?? (descending ? UNDATED_LAST_DESC : UNDATED_LAST_ASC)),
+  );
+  if (values.length === 0) values.push(row.lastUpdated);
+  return [...values, row.id];
+}
+
 function dateCondition(column: SQL, bound: DateBound): SQL {
   switch (bound.op) {
     case 'ge':
@@ -228,7 +242,6 @@ export async function searchObservations(
   if (page.totalOnly) return { total: (await countQuery.get())?.n ?? 0, records: [], nextAfter: undefined };
 
   const order = observationOrder(criteria.sort);
-  const keyColumns = Object.fromEntries(order.map((key, i) => [`k${i}`, sql<string | number>`${key.expr}`]));
   const rowsQuery = db
     .select({
       id: observations.id,
@@ -243,7 +256,6 @@ export async function searchObservations(
       codingSystem: codeableConcepts.codingSystem,
       codingCode: codeableConcepts.codingCode,
       codingText: codeableConcepts.text,
-      ...keyColumns,
     })
     .from(observations)
     .innerJoin(codeableConcepts, eq(codeableConcepts.id, observations.scopeCodeId))
@@ -261,7 +273,7 @@ export async function searchObservations(
     db,
     pageRows.map((r) => r.id),
   );
-  const last = pageRows.at(-1) as Record<string, unknown> | undefined;
+  const last = pageRows.at(-1);
   return {
     total: counted?.[0]?.n,
     records: pageRows.map((r) => ({
@@ -279,8 +291,7 @@ export async function searchObservations(
       codingText: r.codingText,
       identifiers: identifiers.get(r.id) ?? [],
     })),
-    nextAfter:
-      rows.length > page.count && last ? order.map((_, i) => last[`k${i}`] as string | number) : undefined,
+    nextAfter: rows.length > page.count && last ? orderValues(criteria.sort, last) : undefined,
   };
 }
 

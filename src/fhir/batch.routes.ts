@@ -97,12 +97,11 @@ export const batchRoutes = new Hono<AppEnv>().post('/', async (c) => {
       { expression: 'Bundle.entry' },
     );
   }
-  // [U] an entry without attachment data rejects the whole request (D.7).
+  // [U] an Observation entry without attachment data rejects the whole request (D.7).
   entries.forEach((entry, i) => {
-    const data =
-      isObject(entry) && isObject(entry.resource) && isObject(entry.resource.valueAttachment)
-        ? entry.resource.valueAttachment.data
-        : undefined;
+    const resource = isObject(entry) && isObject(entry.resource) ? entry.resource : undefined;
+    if (resource?.resourceType !== 'Observation') return;
+    const data = isObject(resource.valueAttachment) ? resource.valueAttachment.data : undefined;
     if (data === undefined || data === null) {
       throw new AppError('invalid', 'resource.valueAttachment.data must be not null.', {
         expression: `Bundle.entry[${i}].resource.valueAttachment.data`,

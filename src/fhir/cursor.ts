@@ -25,7 +25,8 @@ export function decodeCursor(value: string, sort: string): Cursor {
     });
   let parsed: unknown;
   try {
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+    const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(b64.padEnd(b64.length + ((4 - (b64.length % 4)) % 4), '='));
     parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
   } catch {
     throw bad();
