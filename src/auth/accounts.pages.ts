@@ -154,3 +154,49 @@ export function signupPage(p: SignupPageProps): Html {
 export function messagePage(siteTitle: string | undefined, heading: string, message: string): Html {
   return layout(siteTitle, heading, html`<p>${message}</p>`);
 }
+
+export interface PasswordChangePageProps {
+  siteTitle: string | undefined;
+  csrfToken: string;
+  errors?: readonly string[];
+}
+
+/** Django's password change form: `old_password`, `new_password1`, `new_password2`. */
+export function passwordChangePage(p: PasswordChangePageProps): Html {
+  return layout(
+    p.siteTitle,
+    'Change your password',
+    html`${errorList(p.errors ?? [])}
+      <form method="post">
+        ${csrfInput(p.csrfToken)}
+        <label for="id_old_password">Old password</label>
+        <input
+          type="password"
+          name="old_password"
+          id="id_old_password"
+          autocomplete="current-password"
+          required
+          autofocus
+        />
+        <label for="id_new_password1">New password</label>
+        <input
+          type="password"
+          name="new_password1"
+          id="id_new_password1"
+          autocomplete="new-password"
+          minlength="${SIGNUP_MIN_PASSWORD_LENGTH}"
+          required
+        />
+        <label for="id_new_password2">New password (again)</label>
+        <input
+          type="password"
+          name="new_password2"
+          id="id_new_password2"
+          autocomplete="new-password"
+          minlength="${SIGNUP_MIN_PASSWORD_LENGTH}"
+          required
+        />
+        <button type="submit">Change password</button>
+      </form>`,
+  );
+}

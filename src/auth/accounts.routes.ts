@@ -6,10 +6,11 @@ import { type Context, Hono } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppEnv } from '../env';
 import { isAppError } from '../lib/errors';
-import { loginPage, messagePage, signupPage } from './accounts.pages';
+import { changePassword } from './account-status';
+import { loginPage, messagePage, passwordChangePage, signupPage } from './accounts.pages';
 import { CSRF_FIELD, issueCsrfToken, verifyCsrf } from './csrf';
 import { attemptLogin } from './login';
-import { endSession, startSession } from './session';
+import { endSession, readSession, startSession } from './session';
 import { signUpPractitioner } from './signup';
 
 /** Django's message, identical for unknown emails and wrong passwords (no user enumeration). */
@@ -123,4 +124,41 @@ export const accountsRoutes = new Hono<AppEnv>()
     }
     await startSession(c, result);
     return c.redirect(safeNext(next), 302);
+  })
+  // Django's password_change: signed-in users only; success ends every session and token of the
+  // user (user-wide revocation), so they sign in again with the new password.
+  .get('/accounts/password_change', async (c) => {
+    if (!(await readSession(c))) return c.redirect('/accounts/login/?next=/accounts/password_change/', 302);
+    return page(c, passwordChangePage({ siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c) }), 200);
+  })
+  .post('/accounts/password_change', async (c) => {
+    const session = await readSession(c);
+    if (!session) return c.redirect('/accounts/login/?next=/accounts/password_change/', 302);
+    const form = await readForm(c);
+    if (!(await verifyCsrf(c, form[CSRF_FIELD]))) return csrfFailure(c);
+    const input = {
+      oldPassword: form.old_password ?? '',
+      newPassword1: form.new_password1 ?? '',
+      newPassword2: form.new_password2 ?? '',
+    };
+    const errors = await changePassword(c.var.db, session.userId, input).then(
+      () => null,
+      (err: unknown) => {
+        if (isAppError(err) && err.code === 'invalid') return messagesOf(err.body);
+        throw err;
+      },
+    );
+    if (errors) {
+      return page(
+        c,
+        passwordChangePage({ siteTitle: c.env.SITE_TITLE, csrfToken: issueCsrfToken(c), errors }),
+        200,
+      );
+    }
+    endSession(c);
+    return page(
+      c,
+      messagePage(c.env.SITE_TITLE, 'Password changed', 'Your password was changed. Please sign in again.'),
+      200,
+    );
   });
