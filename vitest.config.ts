@@ -16,6 +16,8 @@ export default defineConfig({
       main: './src/index.ts',
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
+        // A second database for checks that need their own copy (the upstream seed profile).
+        d1Databases: { DB: 'jhe-test', UPSTREAM_DB: 'jhe-upstream-test' },
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url))),
           OIDC_RSA_PRIVATE_KEY: privateKey,
