@@ -5,14 +5,11 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
-import { accessTokenIssuer, verifyAccessToken } from './access-token';
+import { accessTokenIssuer } from './access-token';
 import { authorize } from './authorize';
 import { authenticateBearer } from './bearer';
 import { authenticateClient, readClientCredentials, type OAuthClient } from './clients';
 import { signingKey } from './keys';
-import { loadUserFacts } from './principals';
-import { findRefreshToken, revokeFamily } from './refresh-tokens';
-import { revokeTokens } from './revocation';
 import { readSession } from './session';
 import {
   authorizationCodeGrant,
@@ -20,6 +17,7 @@ import {
   refreshTokenGrant,
   type TokenContext,
 } from './token-grants';
+import { introspect, revokePresentedToken, userInfo, type KeyConfig } from './token-admin';
 import { issuerFor, requestOrigin } from './urls';
 
 /** A.3 [R]: OAuth parameter names are accepted in camelCase too. */
@@ -57,6 +55,10 @@ async function readParams(c: Context<AppEnv>): Promise<Record<string, string>> {
 
 function origin(c: Context<AppEnv>): string {
   return requestOrigin(c.req.url, c.req.header('X-Forwarded-Proto'));
+}
+
+function keyConfig(c: Context<AppEnv>): KeyConfig {
+  return { pem: c.env.OIDC_RSA_PRIVATE_KEY, accessIssuer: accessTokenIssuer(c.env.SITE_URL) };
 }
 
 function tokenContext(c: Context<AppEnv>): TokenContext {
@@ -149,78 +151,27 @@ oauthRoutes.post('/o/token', async (c) => {
 
 oauthRoutes.on(['GET', 'POST'], '/o/userinfo', async (c) => {
   const { principal } = await authenticateBearer(c);
-  const scopes = principal.scope.split(' ');
-  if (principal.kind === 'client' || !scopes.includes('openid')) {
-    throw new AppError('insufficient_scope', 'The access token lacks the openid scope.');
-  }
-  const user = await loadUserFacts(c.get('db'), principal.userId);
-  if (!user) throw new AppError('invalid_token', 'The access token is invalid.');
-  return c.json(
-    scopes.includes('email') ? { sub: String(user.id), email: user.email } : { sub: String(user.id) },
-  );
+  return c.json(await userInfo(c.get('db'), principal));
 });
 
 /** RFC 7009: always 200; only tokens issued to the calling client are revoked. */
 oauthRoutes.post('/o/revoke_token', async (c) => {
   const params = await readParams(c);
   const client = await clientOf(c, params);
-  const token = params.token ?? '';
-  const db = c.get('db');
-  const refresh = token ? await findRefreshToken(db, token) : undefined;
-  if (refresh) {
-    if (refresh.clientId === client.id) await revokeFamily(db, { familyId: refresh.familyId });
-  } else if (token) {
-    const verified = await verifyAccessToken(
-      db,
-      c.env.OIDC_RSA_PRIVATE_KEY,
-      accessTokenIssuer(c.env.SITE_URL),
-      token,
-    ).catch(() => undefined);
-    if (verified && verified.principal.clientId === client.clientId) {
-      await revokeTokens(db, [
-        { jti: verified.principal.jti, expiresAt: new Date(verified.expiresAt * 1000) },
-      ]);
-    }
-  }
+  await revokePresentedToken(c.get('db'), keyConfig(c), client, params.token ?? '');
   return c.body(null, 200, NO_STORE);
 });
 
 /** RFC 7662: callers authenticate as a confidential client or with a token carrying `introspection`. */
 oauthRoutes.on(['GET', 'POST'], '/o/introspect', async (c) => {
   const params = await readParams(c);
-  const db = c.get('db');
   if (c.req.header('Authorization')?.match(/^Bearer\s/i)) {
     const { principal } = await authenticateBearer(c);
     if (!principal.scope.split(' ').includes('introspection')) {
       throw new AppError('insufficient_scope', 'The access token lacks the introspection scope.');
     }
-  } else {
-    const client = await clientOf(c, params);
-    if (client.clientType !== 'confidential')
-      throw new AppError('invalid_client', 'Introspection needs a confidential client.');
+  } else if ((await clientOf(c, params)).clientType !== 'confidential') {
+    throw new AppError('invalid_client', 'Introspection needs a confidential client.');
   }
-  const verified = params.token
-    ? await verifyAccessToken(
-        db,
-        c.env.OIDC_RSA_PRIVATE_KEY,
-        accessTokenIssuer(c.env.SITE_URL),
-        params.token,
-      ).catch(() => undefined)
-    : undefined;
-  if (!verified) return c.json({ active: false }, 200, NO_STORE);
-  const { principal } = verified;
-  const user = principal.kind === 'client' ? undefined : await loadUserFacts(db, principal.userId);
-  return c.json(
-    {
-      active: true,
-      scope: principal.scope,
-      client_id: principal.clientId,
-      token_type: 'Bearer',
-      exp: verified.expiresAt,
-      iat: verified.issuedAt,
-      ...(user && { sub: String(user.id), username: user.email }),
-    },
-    200,
-    NO_STORE,
-  );
+  return c.json(await introspect(c.get('db'), keyConfig(c), params.token), 200, NO_STORE);
 });
