@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { adminRoutes } from './admin';
+import { openapiRoutes } from './admin/openapi.routes';
 import { oauthRoutes, oidcSettingsRoutes } from './auth';
 import { accountsRoutes } from './auth/accounts.routes';
 import { createDb } from './db/client';
@@ -9,6 +10,7 @@ import { fromHonoException, renderError } from './http/errors';
 import { healthRoutes } from './http/health';
 import { requestContext } from './http/middleware';
 import { normalizePath } from './http/normalize-path';
+import { routeFamily } from './http/route-family';
 import { AppError } from './lib/errors';
 import { createLogger, parseLogLevel } from './lib/log';
 
@@ -26,9 +28,19 @@ export function createApp() {
   app.route('/', oauthRoutes);
   app.route('/', oidcSettingsRoutes);
   app.route('/api/v1', adminRoutes);
+  app.route('/', openapiRoutes);
   app.route('/fhir/r5', fhirRoutes);
 
-  app.notFound((c) => renderError(new AppError('not_found', 'Not found.'), new URL(c.req.url).pathname));
+  app.notFound(async (c) => {
+    const pathname = new URL(c.req.url).pathname;
+    // Static files (public/: portal, vendored Swagger UI) outside the API, OAuth and FHIR families.
+    const isApi = pathname === '/api' || pathname.startsWith('/api/');
+    if (c.env.ASSETS && ['GET', 'HEAD'].includes(c.req.method) && routeFamily(pathname) === 'api' && !isApi) {
+      const asset = await c.env.ASSETS.fetch(c.req.raw);
+      if (asset.status !== 404) return asset;
+    }
+    return renderError(new AppError('not_found', 'Not found.'), pathname);
+  });
 
   app.onError((thrown, c) => {
     const pathname = new URL(c.req.url).pathname;

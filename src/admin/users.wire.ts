@@ -1,5 +1,6 @@
-import type { Profile } from '../domain/users';
+import type { Profile, UserRecord } from '../domain/users';
 import { organizationWire } from './organizations.wire';
+import { patientWire } from './patients.wire';
 
 /** snake_case keys of a JSON column to camelCase (A.3: keys inside JSON columns are converted too). */
 export function camelKeys(value: Record<string, unknown>): Record<string, unknown> {
@@ -34,6 +35,20 @@ export function profileWire(profile: Profile) {
       identifiers: profile.identifiers.map(({ id, system, value }) => ({ id, system, value })),
       organizations: profile.organizations.map((org) => organizationWire(org)),
     },
+    userType: user.userType,
+    isSuperuser: user.isSuperuser,
+  };
+}
+
+/** API.md C.1 `User`: `patient` is the full Patient object, or null. */
+export function userWire(record: UserRecord) {
+  const { user } = record;
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    patient: record.patient ? patientWire(record.patient) : null,
     userType: user.userType,
     isSuperuser: user.isSuperuser,
   };

@@ -52,3 +52,13 @@ export async function setUserActive(
   await db.update(users).set({ isActive: active }).where(eq(users.id, userId));
   if (!active) await revokeAllTokens(db, { userId }, LONGEST_TOKEN_SECONDS, now);
 }
+
+/** End every token and session of a user that is being deleted. */
+export async function revokeUserTokens(db: Db, userId: number, now = new Date()): Promise<void> {
+  await revokeAllTokens(db, { userId }, LONGEST_TOKEN_SECONDS, now);
+}
+
+/** End every access token issued to an OAuth client that is being deleted (client_id string). */
+export async function revokeClientTokens(db: Db, clientId: string, now = new Date()): Promise<void> {
+  await revokeAllTokens(db, { clientId }, LONGEST_TOKEN_SECONDS, now);
+}

@@ -2,7 +2,7 @@
 export { requireAuth } from './bearer';
 export { oauthRoutes } from './oauth.routes';
 export { oidcSettingsRoutes } from './oidc-settings.routes';
-export { changePassword, setUserActive } from './account-status';
+export { changePassword, revokeClientTokens, revokeUserTokens, setUserActive } from './account-status';
 export { REVOCATION_SYNC_SECONDS } from './revocation';
 export { createApiKey, deleteApiKey, getApiKey, listApiKeys, type ApiKey } from './api-keys';
 export {

@@ -1,10 +1,14 @@
 /** Access and consent decisions: the one module that decides who sees and does what. */
-export { rolesForPatient, rolesInOrganizations } from './memberships';
+export { rolesForPatient, rolesInOrganizations, sharedOrganizationRoles } from './memberships';
 export { can, type Action, type Target } from './policy';
 export {
+  dataSourcesVisibleTo,
   memberOrganizationIds,
   observationsVisibleTo,
+  organizationsVisibleTo,
   patientsVisibleTo,
   patientsWritableBy,
+  practitionersVisibleTo,
   studiesVisibleTo,
+  usersVisibleTo,
 } from './visibility';

@@ -44,3 +44,29 @@ export async function rolesInOrganizations(
     );
   return rows.map((r) => r.role);
 }
+
+/**
+ * The practitioner's role in each organization it shares with the patient. Per-organization, for
+ * rules that name one organization: consent writes need a writer role in the *study's*
+ * organization (API.md C.3.1), patient edits in the `organization_id` the caller names (C.3).
+ */
+export async function sharedOrganizationRoles(
+  db: Db,
+  practitionerId: number,
+  patientId: number,
+): Promise<{ organizationId: number; role: PractitionerRole }[]> {
+  return db
+    .select({
+      organizationId: practitionerOrganizations.organizationId,
+      role: practitionerOrganizations.role,
+    })
+    .from(practitionerOrganizations)
+    .innerJoin(
+      patientOrganizations,
+      and(
+        eq(patientOrganizations.organizationId, practitionerOrganizations.organizationId),
+        eq(patientOrganizations.patientId, patientId),
+      ),
+    )
+    .where(eq(practitionerOrganizations.practitionerId, practitionerId));
+}

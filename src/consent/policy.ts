@@ -18,7 +18,7 @@ export type Action =
   | 'organization.edit'
   /** Add, remove or re-role practitioners. Roles: in this organization. */
   | 'organization.manage_members'
-  /** Read an organization's studies. Roles: in this organization. */
+  /** Read an organization's studies. Roles: in this organization; superusers too (C.2 [R]). */
   | 'organization.read_studies'
   /** Create, edit, remove or invite a patient; manage enrolments. Roles: in the patient's (or target) organizations. */
   | 'patient.manage'
@@ -33,14 +33,28 @@ export type Action =
   /** Data sources, supported scopes, scopes, clients, practitioners, settings. */
   | 'admin'
   /** Own practitioner API keys. */
-  | 'api_key.own';
+  | 'api_key.own'
+  /** Read one user account (`GET /users/{id}`). Target: `userId`; self only (API.md C.1). */
+  | 'user.read'
+  /** Change a user's first/last name. Target: `userId`; self, or a superuser (C.1 [R]). */
+  | 'user.edit_names'
+  /** Look a user up by exact email (`GET /users/search_by_email`). Practitioners only (C.1). */
+  | 'user.search';
 
 export interface Target {
   /** The caller's roles in the organization(s) the action concerns (see each action). */
   roles?: readonly PractitionerRole[];
   /** The patient the object belongs to, for patient self-access. */
   patientId?: number;
+  /** The user account the object is, for self-access to one's own account (C.1). */
+  userId?: number;
 }
+
+/** Actions anyone may take on their own user account (C.1 [R]: GET self, PATCH own names). */
+const SELF_USER_ACTIONS: readonly Action[] = ['user.read', 'user.edit_names'];
+
+const onOwnAccount = (principal: { userId: number }, action: Action, target: Target) =>
+  SELF_USER_ACTIONS.includes(action) && target.userId === principal.userId;
 
 const WRITERS: readonly PractitionerRole[] = ['manager', 'member'];
 const MANAGERS: readonly PractitionerRole[] = ['manager'];
@@ -55,9 +69,16 @@ export function can(principal: Principal, action: Action, target: Target = {}): 
       return false;
     case 'patient':
       // Patients act only on their own record: read it, write their own consents.
-      return (action === 'patient.read' || action === 'consent.write') && target.patientId === principal.patientId;
+      return (
+        ((action === 'patient.read' || action === 'consent.write') &&
+          target.patientId === principal.patientId) ||
+        onOwnAccount(principal, action, target)
+      );
     case 'practitioner':
-      return practitionerMay(principal.isSuperuser, action, target.roles);
+      return (
+        practitionerMay(principal.isSuperuser, action, target.roles) ||
+        onOwnAccount(principal, action, target)
+      );
   }
 }
 
@@ -76,10 +97,18 @@ function practitionerMay(isSuperuser: boolean, action: Action, roles: readonly P
       return isSuperuser || hasRole(roles, WRITERS);
     case 'patient.read':
     case 'study.read':
-    case 'organization.read_studies':
       // Reads come from membership only, superusers included (E.2 notes, E.4).
       return (roles ?? []).length > 0;
+    case 'organization.read_studies':
+      // C.2 [R] names this read explicitly: "members of the org or SU".
+      return isSuperuser || (roles ?? []).length > 0;
     case 'api_key.own':
+    case 'user.search':
       return true;
+    case 'user.read':
+      // Self only, superusers included (C.1); self-access is granted in `can`.
+      return false;
+    case 'user.edit_names':
+      return isSuperuser;
   }
 }

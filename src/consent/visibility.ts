@@ -2,17 +2,22 @@
  * Visibility as SQL predicates, composed into every list query (API.md E.3-E.5): never fetch and
  * then filter in JavaScript. Visibility comes from direct organization membership only.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   consents,
+  dataSources,
   observations,
+  organizations,
   patientOrganizations,
   patients,
   practitionerOrganizations,
+  practitioners,
   studies,
+  studyDataSources,
   studyPatients,
   studyScopeRequests,
+  users,
 } from '../db/schema';
 import type { Principal } from '../lib/principal';
 
@@ -99,6 +104,115 @@ export function observationsVisibleTo(db: Db, principal: Principal, options: { s
     }
     case 'patient':
       return eq(observations.patientId, principal.patientId);
+    case 'client':
+      return NOTHING;
+  }
+}
+
+/**
+ * User accounts the caller may list (API.md C.1 [R], E.6: upstream lists everyone with emails).
+ * A superuser sees all accounts (user administration is an admin area, E.2); a practitioner sees
+ * their own account and the users (practitioners or patients) sharing a direct organization with
+ * them; patients and bare clients see none (an empty list, like the other lists of C.3/C.5).
+ */
+export function usersVisibleTo(db: Db, principal: Principal): SQL {
+  switch (principal.kind) {
+    case 'practitioner': {
+      if (principal.isSuperuser) return sql`1`;
+      const orgIds = memberOrganizationIds(db, principal.practitionerId);
+      return (
+        or(
+          eq(users.id, principal.userId),
+          inArray(
+            users.id,
+            db
+              .select({ id: practitioners.userId })
+              .from(practitioners)
+              .innerJoin(
+                practitionerOrganizations,
+                eq(practitionerOrganizations.practitionerId, practitioners.id),
+              )
+              .where(inArray(practitionerOrganizations.organizationId, orgIds)),
+          ),
+          inArray(
+            users.id,
+            db
+              .select({ id: patients.userId })
+              .from(patients)
+              .innerJoin(patientOrganizations, eq(patientOrganizations.patientId, patients.id))
+              .where(inArray(patientOrganizations.organizationId, orgIds)),
+          ),
+        ) ?? NOTHING
+      );
+    }
+    case 'patient':
+    case 'client':
+      return NOTHING;
+  }
+}
+
+/**
+ * Data sources (FHIR Device) visible to the caller (API.md D.8, D.10): those linked to a study the
+ * caller sees: a practitioner's organizations' studies, a patient's own studies.
+ */
+export function dataSourcesVisibleTo(db: Db, principal: Principal): SQL {
+  return inArray(
+    dataSources.id,
+    db
+      .select({ id: studyDataSources.dataSourceId })
+      .from(studyDataSources)
+      .innerJoin(studies, eq(studies.id, studyDataSources.studyId))
+      .where(studiesVisibleTo(db, principal)),
+  );
+}
+
+/**
+ * Organizations visible to the caller on FHIR (D.8, D.10): a practitioner's direct memberships
+ * (no inheritance, E.3), a patient's own organizations.
+ */
+export function organizationsVisibleTo(db: Db, principal: Principal): SQL {
+  switch (principal.kind) {
+    case 'practitioner':
+      return inArray(organizations.id, memberOrganizationIds(db, principal.practitionerId));
+    case 'patient':
+      return inArray(
+        organizations.id,
+        db
+          .select({ id: patientOrganizations.organizationId })
+          .from(patientOrganizations)
+          .where(eq(patientOrganizations.patientId, principal.patientId)),
+      );
+    case 'client':
+      return NOTHING;
+  }
+}
+
+/**
+ * Practitioners visible to the caller on FHIR (D.8, D.10): a practitioner sees themself and those
+ * sharing a direct organization; a patient sees the practitioners of their organizations.
+ */
+export function practitionersVisibleTo(db: Db, principal: Principal): SQL {
+  const inOrganizations = (orgIds: SQLWrapper) =>
+    inArray(
+      practitioners.id,
+      db
+        .select({ id: practitionerOrganizations.practitionerId })
+        .from(practitionerOrganizations)
+        .where(inArray(practitionerOrganizations.organizationId, orgIds)),
+    );
+  switch (principal.kind) {
+    case 'practitioner':
+      return (
+        or(eq(practitioners.id, principal.practitionerId), inOrganizations(memberOrganizationIds(db, principal.practitionerId))) ??
+        NOTHING
+      );
+    case 'patient':
+      return inOrganizations(
+        db
+          .select({ id: patientOrganizations.organizationId })
+          .from(patientOrganizations)
+          .where(eq(patientOrganizations.patientId, principal.patientId)),
+      );
     case 'client':
       return NOTHING;
   }

@@ -1,8 +1,16 @@
 import { env, SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { renderError } from '../../src/http/errors';
 import { AppError } from '../../src/lib/errors';
+import { accessTokenFor, bearer } from '../fixtures/oauth';
+import { seedTestData } from '../fixtures/seed';
+
+let token: string;
+beforeAll(async () => {
+  await seedTestData();
+  token = await accessTokenFor(10002);
+});
 
 describe('unknown routes', () => {
   it('answer a DRF-style JSON 404 under /api/v1 and elsewhere', async () => {
@@ -16,12 +24,12 @@ describe('unknown routes', () => {
 
   it('answer an OperationOutcome under either spelling of the FHIR base', async () => {
     for (const base of ['/FHIR/R5', '/fhir/r5', '/Fhir/R5']) {
-      const res = await SELF.fetch(`http://localhost${base}/nothing/here/at/all`);
+      const res = await SELF.fetch(`http://localhost${base}/nothing/here/at/all`, { headers: bearer(token) });
       expect(res.status).toBe(404);
       expect(res.headers.get('Content-Type')).toBe('application/fhir+json');
       expect(await res.json()).toEqual({
         resourceType: 'OperationOutcome',
-        issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Not found.' }],
+        issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Unsupported FHIR resource type: nothing.' }],
       });
     }
   });
@@ -77,9 +85,6 @@ describe('unexpected errors', () => {
   app.get('/api/v1/boom', () => {
     throw new Error('SQLITE_ERROR near "SELECT password_hash FROM users"');
   });
-  app.get('/fhir/r5/boom', () => {
-    throw new TypeError('cannot read properties of undefined');
-  });
 
   it('answer a generic 500 without the message, SQL or stack', async () => {
     const res = await app.request('/api/v1/boom', {}, env);
@@ -90,7 +95,7 @@ describe('unexpected errors', () => {
   });
 
   it('answer a generic OperationOutcome 500 under the FHIR base', async () => {
-    const res = await app.request('/FHIR/R5/boom', {}, env);
+    const res = renderError(new TypeError('cannot read properties of undefined'), '/FHIR/R5/Observation');
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
       resourceType: 'OperationOutcome',
