@@ -18,7 +18,8 @@ import {
   type TokenContext,
 } from './token-grants';
 import { introspect, revokePresentedToken, userInfo, type KeyConfig } from './token-admin';
-import { issuerFor, requestOrigin } from './urls';
+import { requestOrigin } from '../http/origin';
+import { issuerFor } from './urls';
 
 /** A.3 [R]: OAuth parameter names are accepted in camelCase too. */
 const CAMEL_ALIASES: Record<string, string> = {

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { oauthClients } from '../db/schema';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
-import { requestOrigin } from './urls';
+import { requestOrigin } from '../http/origin';
 
 /** The OAuth application the portal signs in with (B.7). */
 export const PORTAL_CLIENT_NAME = 'JHE Admin UI';

@@ -177,9 +177,10 @@ function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria
     principal,
     principal.kind === 'practitioner' && criteria.studyId !== undefined ? { studyId: criteria.studyId } : {},
   );
-  if (principal.kind !== 'practitioner') return visible;
-  const conditions: (SQL | undefined)[] = [visible];
-  if (criteria.ids) conditions.push(criteria.ids.length ? inArray(observations.id, criteria.ids) : sql`0`);
+  // `_id` narrows for everyone (it is how a read works); a patient's other filters are ignored (D.10).
+  const byId = criteria.ids && (criteria.ids.length ? inArray(observations.id, criteria.ids) : sql`0`);
+  if (principal.kind !== 'practitioner') return and(visible, byId);
+  const conditions: (SQL | undefined)[] = [visible, byId];
   if (criteria.patientIds)
     conditions.push(
       criteria.patientIds.length ? inArray(observations.patientId, criteria.patientIds) : sql`0`,

@@ -1,6 +1,7 @@
 /** Small FHIR HTTP helpers shared by the resource routers. */
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
+import { requestOrigin } from '../http/origin';
 import { AppError } from '../lib/errors';
 import { rawParams, type RawParams } from './params';
 
@@ -40,5 +41,5 @@ export function fhirJson(
 export function fhirBase(c: Context<AppEnv>): string {
   const url = new URL(c.req.url);
   const match = /^\/fhir\/r5/i.exec(url.pathname);
-  return `${url.origin}${match?.[0] ?? '/fhir/r5'}`;
+  return `${requestOrigin(c.req.url, c.req.header('X-Forwarded-Proto'))}${match?.[0] ?? '/fhir/r5'}`;
 }

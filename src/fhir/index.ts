@@ -8,19 +8,29 @@ import { requireAuth } from '../auth';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
 import { batchRoutes } from './batch.routes';
+import { deviceRoutes, groupRoutes, organizationRoutes, practitionerRoutes } from './directory.routes';
+import { metadataRoutes } from './metadata.routes';
 import { observationRoutes } from './observation.routes';
+import { patientRoutes } from './patient.routes';
 import { RESOURCES } from './resources';
+import { validateRoutes } from './validate.routes';
 
 const NATIVE_TYPES = new Set(RESOURCES.map((r) => r.type as string));
 
 /** Public: CapabilityStatement and SMART configuration (D.9). */
-const publicRoutes = new Hono<AppEnv>();
+const publicRoutes = new Hono<AppEnv>().route('/', metadataRoutes);
 
 /** Behind the bearer check. */
 const protectedRoutes = new Hono<AppEnv>()
   .use(requireAuth)
   .route('/', batchRoutes)
+  .route('/', validateRoutes)
   .route('/Observation', observationRoutes)
+  .route('/Patient', patientRoutes)
+  .route('/Group', groupRoutes)
+  .route('/Device', deviceRoutes)
+  .route('/Organization', organizationRoutes)
+  .route('/Practitioner', practitionerRoutes)
   // D.1: JHE-native resources are read-only through FHIR except Observation create.
   .on(['PUT', 'PATCH', 'DELETE'], '/:type/:id', (c) => {
     const type = c.req.param('type');

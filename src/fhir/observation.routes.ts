@@ -4,13 +4,12 @@ import { ingestObservations } from '../domain/observation-ingest';
 import type { AppEnv } from '../env';
 import { readJsonObject } from '../http/body';
 import { AppError } from '../lib/errors';
-import { searchsetBundle } from './bundle';
-import { decodeCursor, encodeCursor } from './cursor';
 import { fhirBase, fhirJson, pathId, searchParams } from './http';
 import { observationResource } from './observation.map';
 import { decodeAttachment, parseObservation } from './observation.parse';
 import { observationCriteria, sortSignature } from './observation.search';
-import { first, parseCount, type RawParams } from './params';
+import { type RawParams } from './params';
+import { searchResponse } from './search-page';
 
 /** `If-None-Exist: identifier=system|value` (conditional create): the identifier to look for. */
 export function parseIfNoneExist(value: string | undefined): { system: string; value: string } | undefined {
@@ -35,31 +34,14 @@ export function newObservation(resource: unknown) {
 
 async function search(c: Context<AppEnv>, params: RawParams) {
   const criteria = observationCriteria(params);
-  const count = parseCount(params);
-  const summaryCount = first(params, '_summary') === 'count';
-  if (!criteria) return fhirJson(c, searchsetBundle({ requestUrl: c.req.url, total: 0, resources: [] }));
-  const sort = sortSignature(criteria);
-  const cursorText = first(params, '_cursor');
-  const cursor = cursorText ? decodeCursor(cursorText, sort) : undefined;
-  const pageNumber = Number(first(params, '_page') ?? 1);
-  const page = await searchObservations(c.get('db'), c.get('principal'), criteria, {
-    count,
-    ...(cursor && { after: cursor.after }),
-    ...(!cursor && Number.isInteger(pageNumber) && pageNumber > 1 && { offset: (pageNumber - 1) * count }),
-    // The total is counted on the first page and carried in the cursor ("count only when asked").
-    withTotal: cursor?.total === undefined,
-    totalOnly: summaryCount,
-  });
-  const total = page.total ?? cursor?.total ?? 0;
-  if (summaryCount) return fhirJson(c, searchsetBundle({ requestUrl: c.req.url, total, resources: [] }));
-  return fhirJson(
+  return searchResponse(
     c,
-    searchsetBundle({
-      requestUrl: c.req.url,
-      total,
-      resources: page.records.map(observationResource),
-      nextCursor: page.nextAfter && encodeCursor({ after: page.nextAfter, total, sort }),
-    }),
+    params,
+    criteria && {
+      sort: sortSignature(criteria),
+      run: (page) => searchObservations(c.get('db'), c.get('principal'), criteria, page),
+      render: observationResource,
+    },
   );
 }
 

@@ -28,6 +28,19 @@ const COMMON: readonly SearchParamDef[] = [
   { name: '_source', type: 'uri', documentation: 'Only https://jupyterhealth.org/jhe (JHE-native records).' },
 ];
 
+/**
+ * COMMON for records without an update time (data sources, organizations): FHIR search matches only
+ * resources that have the element, so a `_lastUpdated` bound matches nothing.
+ */
+const COMMON_UNTIMED: readonly SearchParamDef[] = COMMON.map((param) =>
+  param.name === '_lastUpdated'
+    ? {
+        ...param,
+        documentation: 'These records carry no update time: any _lastUpdated bound matches nothing.',
+      }
+    : param,
+);
+
 const STUDY = (name: string): SearchParamDef => ({
   name,
   type: 'special',
@@ -69,7 +82,9 @@ export const RESOURCES: readonly ResourceDef[] = [
   {
     type: 'Patient',
     interactions: ['read', 'search-type'],
-    documentation: 'Patients sharing an organization with the practitioner; a patient sees themself.',
+    documentation:
+      'Patients sharing an organization with the practitioner; a patient sees themself (their filters are ignored). ' +
+      'A study, organization or patient filter the practitioner may not access is 403. Default order: family name, then id.',
     searchParams: [
       ...COMMON,
       STUDY('_has:Group:member:_id'),
@@ -88,7 +103,8 @@ export const RESOURCES: readonly ResourceDef[] = [
   {
     type: 'Group',
     interactions: ['read', 'search-type'],
-    documentation: "Studies of the caller's organizations; a patient sees their studies.",
+    documentation:
+      "Studies of the caller's organizations; a patient sees their studies (and their patient, organization and study filters are ignored).",
     searchParams: [
       ...COMMON,
       { name: 'patient', type: 'reference', documentation: 'Studies enrolling this patient.' },
@@ -100,16 +116,16 @@ export const RESOURCES: readonly ResourceDef[] = [
   {
     type: 'Device',
     interactions: ['read', 'search-type'],
-    documentation: "Data sources of the caller's studies.",
-    searchParams: COMMON,
+    documentation: "Data sources of the caller's studies (a patient: of the studies they are enrolled in).",
+    searchParams: COMMON_UNTIMED,
     sorts: [],
   },
   {
     type: 'Organization',
     interactions: ['read', 'search-type'],
-    documentation: "The caller's organizations.",
+    documentation: "The caller's organizations (direct memberships; a patient: their organizations).",
     searchParams: [
-      ...COMMON,
+      ...COMMON_UNTIMED,
       { name: 'name', type: 'string', documentation: 'Starts with, case-insensitive.' },
     ],
     sorts: [],
@@ -117,10 +133,15 @@ export const RESOURCES: readonly ResourceDef[] = [
   {
     type: 'Practitioner',
     interactions: ['read', 'search-type'],
-    documentation: 'Practitioners sharing an organization with the caller.',
+    documentation:
+      'Practitioners sharing an organization with the caller (a patient: the practitioners of their organizations).',
     searchParams: [
       ...COMMON,
-      { name: 'identifier', type: 'token', documentation: 'User identifier.' },
+      {
+        name: 'identifier',
+        type: 'token',
+        documentation: 'User identifier value (it has no system: a system part is ignored).',
+      },
       { name: 'name', type: 'string', documentation: 'Family or given starts with.' },
     ],
     sorts: [],
