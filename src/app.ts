@@ -13,6 +13,7 @@ import { normalizePath } from './http/normalize-path';
 import { routeFamily } from './http/route-family';
 import { AppError } from './lib/errors';
 import { createLogger, parseLogLevel } from './lib/log';
+import { portalRoutes } from './portal/portal.routes';
 
 /** Build the application: global middleware, the routers, the one error handler. */
 export function createApp() {
@@ -30,6 +31,7 @@ export function createApp() {
   app.route('/api/v1', adminRoutes);
   app.route('/', openapiRoutes);
   app.route('/fhir/r5', fhirRoutes);
+  app.route('/', portalRoutes);
 
   app.notFound(async (c) => {
     const pathname = new URL(c.req.url).pathname;

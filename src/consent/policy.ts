@@ -82,7 +82,11 @@ export function can(principal: Principal, action: Action, target: Target = {}): 
   }
 }
 
-function practitionerMay(isSuperuser: boolean, action: Action, roles: readonly PractitionerRole[] | undefined): boolean {
+function practitionerMay(
+  isSuperuser: boolean,
+  action: Action,
+  roles: readonly PractitionerRole[] | undefined,
+): boolean {
   switch (action) {
     case 'organization.create_top_level':
     case 'admin':

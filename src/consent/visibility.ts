@@ -40,7 +40,9 @@ export function patientsVisibleTo(db: Db, principal: Principal): SQL {
         db
           .select({ id: patientOrganizations.patientId })
           .from(patientOrganizations)
-          .where(inArray(patientOrganizations.organizationId, memberOrganizationIds(db, principal.practitionerId))),
+          .where(
+            inArray(patientOrganizations.organizationId, memberOrganizationIds(db, principal.practitionerId)),
+          ),
       );
     case 'patient':
       return eq(patients.id, principal.patientId);
@@ -66,7 +68,10 @@ export function studiesVisibleTo(db: Db, principal: Principal): SQL {
     case 'patient':
       return inArray(
         studies.id,
-        db.select({ id: studyPatients.studyId }).from(studyPatients).where(eq(studyPatients.patientId, principal.patientId)),
+        db
+          .select({ id: studyPatients.studyId })
+          .from(studyPatients)
+          .where(eq(studyPatients.patientId, principal.patientId)),
       );
     case 'client':
       return NOTHING;
@@ -92,7 +97,10 @@ export function observationsVisibleTo(db: Db, principal: Principal, options: { s
         .innerJoin(consents, and(eq(consents.studyPatientId, studyPatients.id), eq(consents.consented, true)))
         .innerJoin(
           studyScopeRequests,
-          and(eq(studyScopeRequests.studyId, studies.id), eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId)),
+          and(
+            eq(studyScopeRequests.studyId, studies.id),
+            eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId),
+          ),
         )
         .where(
           and(
@@ -203,8 +211,10 @@ export function practitionersVisibleTo(db: Db, principal: Principal): SQL {
   switch (principal.kind) {
     case 'practitioner':
       return (
-        or(eq(practitioners.id, principal.practitionerId), inOrganizations(memberOrganizationIds(db, principal.practitionerId))) ??
-        NOTHING
+        or(
+          eq(practitioners.id, principal.practitionerId),
+          inOrganizations(memberOrganizationIds(db, principal.practitionerId)),
+        ) ?? NOTHING
       );
     case 'patient':
       return inOrganizations(

@@ -41,7 +41,13 @@ beforeAll(async () => {
 describe('patientsVisibleTo', () => {
   it('shows practitioners the patients of their direct organizations only', async () => {
     const ids = async (p: Principal) =>
-      (await db.select({ id: patients.id }).from(patients).where(patientsVisibleTo(db, p)).orderBy(asc(patients.id)))
+      (
+        await db
+          .select({ id: patients.id })
+          .from(patients)
+          .where(patientsVisibleTo(db, p))
+          .orderBy(asc(patients.id))
+      )
         .map((r) => r.id)
         .filter((id) => id <= 40005);
     expect(await ids(MARY)).toEqual([40001, 40002]);
@@ -56,7 +62,13 @@ describe('patientsVisibleTo', () => {
 describe('studiesVisibleTo', () => {
   it('follows direct membership, not the organization tree', async () => {
     const ids = async (p: Principal) =>
-      (await db.select({ id: studies.id }).from(studies).where(studiesVisibleTo(db, p)).orderBy(asc(studies.id)))
+      (
+        await db
+          .select({ id: studies.id })
+          .from(studies)
+          .where(studiesVisibleTo(db, p))
+          .orderBy(asc(studies.id))
+      )
         .map((r) => r.id)
         .filter((id) => id <= 30005);
     expect(await ids(MARY)).toEqual([30001, 30002]);
@@ -85,7 +97,13 @@ describe('observationsVisibleTo', () => {
   it('hides data at once when consent is revoked and shows it again on re-consent', async () => {
     const pamelaBp30001 = and(
       eq(consents.scopeCodeId, 50002),
-      eq(consents.studyPatientId, db.select({ id: studyPatients.id }).from(studyPatients).where(and(eq(studyPatients.patientId, 40002), eq(studyPatients.studyId, 30001)))),
+      eq(
+        consents.studyPatientId,
+        db
+          .select({ id: studyPatients.id })
+          .from(studyPatients)
+          .where(and(eq(studyPatients.patientId, 40002), eq(studyPatients.studyId, 30001))),
+      ),
     );
     await db.update(consents).set({ consented: false }).where(pamelaBp30001);
     try {

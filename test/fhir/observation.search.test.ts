@@ -177,7 +177,7 @@ describe('GET /Observation search parameters (D.3, D.4)', () => {
     expect((await api('/FHIR/R5/Observation/xyz', tokens.member)).status).toBe(404);
   });
 
-  it('lets a patient read their own observation by id and nobody else\'s', async () => {
+  it("lets a patient read their own observation by id and nobody else's", async () => {
     expect((await api('/FHIR/R5/Observation/60001', tokens.patient)).body).toMatchObject({ id: '60001' });
     expect((await api('/FHIR/R5/Observation/60003', tokens.patient)).status).toBe(404);
     const own = await search('/FHIR/R5/Observation?_id=60003,60002', tokens.patient);

@@ -29,7 +29,9 @@ describe('unknown routes', () => {
       expect(res.headers.get('Content-Type')).toBe('application/fhir+json');
       expect(await res.json()).toEqual({
         resourceType: 'OperationOutcome',
-        issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Unsupported FHIR resource type: nothing.' }],
+        issue: [
+          { severity: 'error', code: 'not-found', diagnostics: 'Unsupported FHIR resource type: nothing.' },
+        ],
       });
     }
   });
