@@ -36,17 +36,21 @@ export type Profile = PractitionerProfile | PatientProfile;
 /** The caller's own profile (API.md C.1 `GET /users/profile`). */
 export async function getProfile(db: Db, principal: Principal): Promise<Profile> {
   if (principal.kind === 'client') throw new AppError('forbidden', 'This token does not act for a user.');
-  const user = await db.select().from(users).where(eq(users.id, principal.userId)).get();
-  if (!user) throw new AppError('not_found', 'Not found.');
   if (principal.kind === 'practitioner') {
-    const practitioner = await db
-      .select({ settings: practitioners.settings })
-      .from(practitioners)
-      .where(eq(practitioners.id, principal.practitionerId))
+    // One round trip: the user and the practitioner's sticky settings.
+    const row = await db
+      .select({ user: users, settings: practitioners.settings })
+      .from(users)
+      .leftJoin(practitioners, eq(practitioners.id, principal.practitionerId))
+      .where(eq(users.id, principal.userId))
       .get();
-    return { kind: 'practitioner', user, settings: practitioner?.settings ?? {} };
+    if (!row) throw new AppError('not_found', 'Not found.');
+    return { kind: 'practitioner', user: row.user, settings: row.settings ?? {} };
   }
-  const [identifiers, orgs] = await db.batch([
+  // One round trip: the user, the patient's identifiers and organizations (batches return rows by
+  // column name, so each table is its own statement).
+  const [userRows, identifiers, orgs] = await db.batch([
+    db.select().from(users).where(eq(users.id, principal.userId)),
     db
       .select({
         id: patientIdentifiers.id,
@@ -70,6 +74,8 @@ export async function getProfile(db: Db, principal: Principal): Promise<Profile>
       )
       .orderBy(asc(organizations.name), asc(organizations.id)),
   ]);
+  const [user] = userRows;
+  if (!user) throw new AppError('not_found', 'Not found.');
   return { kind: 'patient', user, patientId: principal.patientId, identifiers, organizations: orgs };
 }
 
