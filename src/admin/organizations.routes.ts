@@ -92,6 +92,31 @@ const inputOf = (body: OrganizationBody) => ({
   ...(body.part_of !== undefined && { partOf: body.part_of }),
 });
 
+/**
+ * C.2: PATCH and PUT are one operation with two bodies: PUT's schema requires name and type,
+ * PATCH's takes any subset.
+ */
+const editRoute = (method: 'patch' | 'put', summary: string, body: JsonSchema) =>
+  apiRoute<OrganizationBody>({
+    method,
+    path: '/organizations/{id}',
+    summary,
+    tag: TAG,
+    access: 'a manager of the parent (of the organization itself when top level), or a superuser',
+    body,
+    responses: {
+      200: 'the organization',
+      400: 'invalid body',
+      403: 'not allowed',
+      404: 'no such organization',
+    },
+  });
+
+async function respondEdited(c: Context<AppEnv>, body: OrganizationBody) {
+  const updated = await updateOrganization(c.get('db'), c.get('principal'), organizationId(c), inputOf(body));
+  return c.json(organizationViewWire(updated));
+}
+
 /** API.md C.2. */
 export const organizationRoutes = new Hono<AppEnv>()
   .use(requireAuth)
@@ -170,59 +195,13 @@ export const organizationRoutes = new Hono<AppEnv>()
     async (c) =>
       c.json(organizationViewWire(await getOrganization(c.get('db'), c.get('principal'), organizationId(c)))),
   )
-  .patch(
-    '/:id',
-    apiRoute<OrganizationBody>({
-      method: 'patch',
-      path: '/organizations/{id}',
-      summary: 'Edit an organization (ROOT never)',
-      tag: TAG,
-      access: 'a manager of the parent (of the organization itself when top level), or a superuser',
-      body: PARTIAL_BODY,
-      responses: {
-        200: 'the organization',
-        400: 'invalid body',
-        403: 'not allowed',
-        404: 'no such organization',
-      },
-    }),
-    async (c) => {
-      const id = organizationId(c);
-      const updated = await updateOrganization(
-        c.get('db'),
-        c.get('principal'),
-        id,
-        inputOf(c.req.valid('json')),
-      );
-      return c.json(organizationViewWire(updated));
-    },
+  .patch('/:id', editRoute('patch', 'Edit an organization (ROOT never)', PARTIAL_BODY), (c) =>
+    respondEdited(c, c.req.valid('json')),
   )
   .put(
     '/:id',
-    apiRoute<FullOrganizationBody>({
-      method: 'put',
-      path: '/organizations/{id}',
-      summary: "Replace an organization's name, type and parent (ROOT never)",
-      tag: TAG,
-      access: 'a manager of the parent (of the organization itself when top level), or a superuser',
-      body: FULL_BODY,
-      responses: {
-        200: 'the organization',
-        400: 'invalid body',
-        403: 'not allowed',
-        404: 'no such organization',
-      },
-    }),
-    async (c) => {
-      const id = organizationId(c);
-      const updated = await updateOrganization(
-        c.get('db'),
-        c.get('principal'),
-        id,
-        inputOf(c.req.valid('json')),
-      );
-      return c.json(organizationViewWire(updated));
-    },
+    editRoute('put', "Replace an organization's name, type and parent (ROOT never)", FULL_BODY),
+    (c) => respondEdited(c, c.req.valid('json')),
   )
   .delete(
     '/:id',

@@ -6,7 +6,7 @@
 import { AppError } from '../lib/errors';
 import type { Db } from '../db/client';
 import type { PrincipalGrant } from '../lib/principal';
-import { ACCESS_TOKEN_SECONDS, issueAccessToken } from './access-token';
+import { ACCESS_TOKEN_SECONDS, issueAccessToken, type AccessTokenIssue } from './access-token';
 import type { OAuthClient } from './clients';
 import { findCode, markCodeUsed } from './codes';
 import { issueIdToken } from './id-token';
@@ -82,32 +82,14 @@ export async function authorizationCodeGrant(
   if (!(await markCodeUsed(ctx.db, code.id, access.jti, ctx.now))) {
     throw new AppError('invalid_grant', 'Invalid authorization code.');
   }
-  const refreshToken = await createRefreshToken(
-    ctx.db,
-    {
-      clientPk: client.id,
-      userId: user.id,
-      scope: code.scope,
-      authorizationCodeId: code.id,
-      authTime: code.authTime,
-      accessTokenJti: access.jti,
-      accessTokenExpiresAt: access.expiresAt,
-    },
-    ctx.now,
-  );
-  return withIdToken(
-    ctx,
-    grant,
-    access.token,
-    {
-      access_token: access.token,
-      expires_in: access.expiresIn,
-      token_type: 'Bearer',
-      scope: code.scope,
-      refresh_token: refreshToken,
-    },
-    { authTime: code.authTime, nonce: code.nonce, email: user.email },
-  );
+  return userTokens(ctx, client, grant, access, {
+    userId: user.id,
+    email: user.email,
+    scope: code.scope,
+    authTime: code.authTime,
+    nonce: code.nonce,
+    authorizationCodeId: code.id,
+  });
 }
 
 /** RFC 6749 6 with rotation; a replayed (already rotated) token revokes its family (OAuth 2.1 4.3.1). */
@@ -127,33 +109,16 @@ export async function refreshTokenGrant(
   if (!user) throw new AppError('invalid_grant', 'Invalid refresh token.');
   const grant = grantForUser(user, client.clientId, stored.scope);
   const access = await issueAccessToken(ctx.pem, ctx.accessIssuer, grant, ctx.now);
-  const refreshToken = await createRefreshToken(
-    ctx.db,
-    {
-      familyId: stored.familyId,
-      clientPk: client.id,
-      userId: user.id,
-      scope: stored.scope,
-      authorizationCodeId: stored.authorizationCodeId,
-      authTime: stored.authTime,
-      accessTokenJti: access.jti,
-      accessTokenExpiresAt: access.expiresAt,
-    },
-    ctx.now,
-  );
-  return withIdToken(
-    ctx,
-    grant,
-    access.token,
-    {
-      access_token: access.token,
-      expires_in: access.expiresIn,
-      token_type: 'Bearer',
-      scope: stored.scope,
-      refresh_token: refreshToken,
-    },
-    { authTime: stored.authTime, nonce: null, email: user.email },
-  );
+  // The rotated token stays in its family so a later replay revokes the whole chain.
+  return userTokens(ctx, client, grant, access, {
+    userId: user.id,
+    email: user.email,
+    scope: stored.scope,
+    authTime: stored.authTime,
+    nonce: null,
+    authorizationCodeId: stored.authorizationCodeId,
+    familyId: stored.familyId,
+  });
 }
 
 /** RFC 6749 4.4: confidential clients only; the token acts as the client's owner user (B.4). */
@@ -172,24 +137,61 @@ export async function clientCredentialsGrant(ctx: TokenContext, client: OAuthCli
   return { access_token: access.token, expires_in: access.expiresIn, token_type: 'Bearer', scope };
 }
 
-async function withIdToken(
+/** What a user grant carries into its tokens: the session (auth time, nonce) and the refresh family. */
+interface UserSession {
+  userId: number;
+  email: string;
+  scope: string;
+  authTime: string;
+  nonce: string | null;
+  authorizationCodeId: number | null;
+  /** Set when rotating (RFC 6749 6); a new family starts otherwise. */
+  familyId?: string;
+}
+
+/**
+ * The response of a user grant once its access token is issued: a refresh token bound to that
+ * access token, and an ID token when `openid` was granted (B.6).
+ */
+async function userTokens(
   ctx: TokenContext,
+  client: OAuthClient,
   grant: PrincipalGrant,
-  accessToken: string,
-  response: TokenResponse,
-  facts: { authTime: string; nonce: string | null; email: string },
+  access: AccessTokenIssue,
+  session: UserSession,
 ): Promise<TokenResponse> {
-  if (grant.kind === 'client' || !hasScope(response.scope, 'openid')) return response;
+  const refreshToken = await createRefreshToken(
+    ctx.db,
+    {
+      familyId: session.familyId,
+      clientPk: client.id,
+      userId: session.userId,
+      scope: session.scope,
+      authorizationCodeId: session.authorizationCodeId,
+      authTime: session.authTime,
+      accessTokenJti: access.jti,
+      accessTokenExpiresAt: access.expiresAt,
+    },
+    ctx.now,
+  );
+  const response: TokenResponse = {
+    access_token: access.token,
+    expires_in: access.expiresIn,
+    token_type: 'Bearer',
+    scope: session.scope,
+    refresh_token: refreshToken,
+  };
+  if (grant.kind === 'client' || !hasScope(session.scope, 'openid')) return response;
   const idToken = await issueIdToken(
     ctx.pem,
     {
       issuer: ctx.idIssuer,
       userId: grant.userId,
       clientId: grant.clientId,
-      accessToken,
-      authTime: facts.authTime,
-      nonce: facts.nonce,
-      email: hasScope(response.scope, 'email') ? facts.email : null,
+      accessToken: access.token,
+      authTime: session.authTime,
+      nonce: session.nonce,
+      email: hasScope(session.scope, 'email') ? session.email : null,
     },
     ctx.now,
   );

@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { ALL_ROWS, NO_ROWS } from '../db/expressions';
 import {
   consents,
   dataSources,
@@ -20,8 +21,6 @@ import {
   users,
 } from '../db/schema';
 import type { Principal } from '../lib/principal';
-
-const NOTHING = sql`0`;
 
 /** Organization ids the practitioner is a direct member of (any role), as a subquery. */
 export function memberOrganizationIds(db: Db, practitionerId: number) {
@@ -47,7 +46,7 @@ export function patientsVisibleTo(db: Db, principal: Principal): SQL {
     case 'patient':
       return eq(patients.id, principal.patientId);
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }
 
@@ -74,7 +73,7 @@ export function studiesVisibleTo(db: Db, principal: Principal): SQL {
           .where(eq(studyPatients.patientId, principal.patientId)),
       );
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }
 
@@ -108,12 +107,13 @@ export function observationsVisibleTo(db: Db, principal: Principal, options: { s
             options.studyId === undefined ? undefined : eq(studies.id, options.studyId),
           ),
         );
+      // Kept here, not in db/: this row-value IN is the consent rule itself (patient, consented scope).
       return sql`(${observations.patientId}, ${observations.scopeCodeId}) IN ${pairs}`;
     }
     case 'patient':
       return eq(observations.patientId, principal.patientId);
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }
 
@@ -126,7 +126,7 @@ export function observationsVisibleTo(db: Db, principal: Principal, options: { s
 export function usersVisibleTo(db: Db, principal: Principal): SQL {
   switch (principal.kind) {
     case 'practitioner': {
-      if (principal.isSuperuser) return sql`1`;
+      if (principal.isSuperuser) return ALL_ROWS;
       const orgIds = memberOrganizationIds(db, principal.practitionerId);
       return (
         or(
@@ -150,12 +150,12 @@ export function usersVisibleTo(db: Db, principal: Principal): SQL {
               .innerJoin(patientOrganizations, eq(patientOrganizations.patientId, patients.id))
               .where(inArray(patientOrganizations.organizationId, orgIds)),
           ),
-        ) ?? NOTHING
+        ) ?? NO_ROWS
       );
     }
     case 'patient':
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }
 
@@ -191,7 +191,7 @@ export function organizationsVisibleTo(db: Db, principal: Principal): SQL {
           .where(eq(patientOrganizations.patientId, principal.patientId)),
       );
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }
 
@@ -214,7 +214,7 @@ export function practitionersVisibleTo(db: Db, principal: Principal): SQL {
         or(
           eq(practitioners.id, principal.practitionerId),
           inOrganizations(memberOrganizationIds(db, principal.practitionerId)),
-        ) ?? NOTHING
+        ) ?? NO_ROWS
       );
     case 'patient':
       return inOrganizations(
@@ -224,6 +224,6 @@ export function practitionersVisibleTo(db: Db, principal: Principal): SQL {
           .where(eq(patientOrganizations.patientId, principal.patientId)),
       );
     case 'client':
-      return NOTHING;
+      return NO_ROWS;
   }
 }

@@ -1,12 +1,30 @@
 /**
- * User-account queries that need raw SQL: case-insensitive email lookup and the one-batch
- * practitioner signup.
+ * User-account queries that need raw SQL: case-insensitive email lookup, the subqueries that let
+ * one batch refer to the rows it inserts, and the one-batch practitioner signup.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { AppError } from '../lib/errors';
 import type { Db } from './client';
 import { isUniqueViolation } from './errors';
-import { type PractitionerRole, practitionerOrganizations, practitioners, users } from './schema';
+import { type PractitionerRole, patients, practitionerOrganizations, practitioners, users } from './schema';
+
+/**
+ * `(SELECT id FROM users WHERE email = ?)`: how a later statement of one `db.batch` refers to a user
+ * an earlier statement inserted (D1 has no interactive transactions; the email is unique).
+ */
+export function userIdByEmail(db: Db, email: string): SQL {
+  return sql`(${db.select({ id: users.id }).from(users).where(eq(users.email, email))})`;
+}
+
+/** `(SELECT id FROM practitioners WHERE user_id = ?)`, for the same batches as `userIdByEmail`. */
+export function practitionerIdOfUser(db: Db, userId: number | SQLWrapper): SQL {
+  return sql`(${db.select({ id: practitioners.id }).from(practitioners).where(eq(practitioners.userId, userId))})`;
+}
+
+/** `(SELECT id FROM patients WHERE user_id = ?)`, for the same batches as `userIdByEmail`. */
+export function patientIdOfUser(db: Db, userId: number | SQLWrapper): SQL {
+  return sql`(${db.select({ id: patients.id }).from(patients).where(eq(patients.userId, userId))})`;
+}
 
 /** A `users` row. */
 export type User = typeof users.$inferSelect;
@@ -40,11 +58,8 @@ export interface NewPractitionerAccount {
 export async function insertPractitionerAccount(db: Db, account: NewPractitionerAccount): Promise<number> {
   // D1 has no interactive transactions: later statements of the batch find the new rows by the
   // unique email, so the whole account is written (or not at all) in one round trip.
-  const newUserId = sql`(${db.select({ id: users.id }).from(users).where(eq(users.email, account.email))})`;
-  const newPractitionerId = sql`(${db
-    .select({ id: practitioners.id })
-    .from(practitioners)
-    .where(eq(practitioners.userId, newUserId))})`;
+  const newUserId = userIdByEmail(db, account.email);
+  const newPractitionerId = practitionerIdOfUser(db, newUserId);
   try {
     const [inserted] = await db.batch([
       db

@@ -5,7 +5,7 @@
  * `patient.organization`, a study) are ignored as on Patient (D.10); filters on the resource's own
  * attributes narrow within what the caller sees.
  */
-import { eq, inArray, or, sql, and, type SQL } from 'drizzle-orm';
+import { eq, inArray, or, sql, and, type SQL, type SQLWrapper } from 'drizzle-orm';
 import {
   dataSourcesVisibleTo,
   organizationsVisibleTo,
@@ -13,6 +13,7 @@ import {
   studiesVisibleTo,
 } from '../consent';
 import type { Db } from '../db/client';
+import { inIds, NO_ROWS } from '../db/expressions';
 import type { SortKey } from '../db/keyset';
 import { dataSources, organizations, practitioners, studies, studyPatients, users } from '../db/schema';
 import type { DataSourceType, OrganizationType } from '../db/schema';
@@ -73,18 +74,15 @@ export interface PractitionerRecord {
   identifier: string | null;
 }
 
-const NOTHING = sql`0`;
-const idsIn = (column: SQL, ids: number[]) => (ids.length ? inArray(column, ids) : NOTHING);
-
 /** By name (then id): the order of every D.8 list. */
-function byName(column: SQL, id: SQL): SortKey[] {
+function byName(column: SQLWrapper, id: SQLWrapper): SortKey[] {
   return [
     { expr: column, direction: 'asc' },
     { expr: id, direction: 'asc' },
   ];
 }
 
-function nameConditions(columns: SQL[], groups: string[][] | undefined): (SQL | undefined)[] {
+function nameConditions(columns: SQLWrapper[], groups: string[][] | undefined): (SQL | undefined)[] {
   return (groups ?? []).map((group) =>
     or(...group.flatMap((prefix) => columns.map((column) => startsWithInsensitive(column, prefix)))),
   );
@@ -94,7 +92,7 @@ function nameConditions(columns: SQL[], groups: string[][] | undefined): (SQL | 
  * `_lastUpdated` on a record without an update time: FHIR search matches only resources that have
  * the element, so any bound matches nothing.
  */
-const noUpdateTime = (bounds: DateBound[] | undefined) => (bounds?.length ? NOTHING : undefined);
+const noUpdateTime = (bounds: DateBound[] | undefined) => (bounds?.length ? NO_ROWS : undefined);
 
 // --- Group (study) ---
 
@@ -102,8 +100,8 @@ function groupWhere(db: Db, principal: Principal, criteria: DirectoryCriteria): 
   const practitioner = principal.kind === 'practitioner';
   return and(
     studiesVisibleTo(db, principal),
-    criteria.ids && idsIn(sql`${studies.id}`, criteria.ids),
-    ...(criteria.lastUpdated ?? []).map((bound) => dateCondition(sql`${studies.lastUpdated}`, bound)),
+    criteria.ids && inIds(studies.id, criteria.ids),
+    ...(criteria.lastUpdated ?? []).map((bound) => dateCondition(studies.lastUpdated, bound)),
     practitioner && criteria.studyId !== undefined ? eq(studies.id, criteria.studyId) : undefined,
     practitioner && criteria.organizationId !== undefined
       ? eq(studies.organizationId, criteria.organizationId)
@@ -114,9 +112,7 @@ function groupWhere(db: Db, principal: Principal, criteria: DirectoryCriteria): 
           db
             .select({ id: studyPatients.studyId })
             .from(studyPatients)
-            .where(
-              criteria.patientIds.length ? inArray(studyPatients.patientId, criteria.patientIds) : NOTHING,
-            ),
+            .where(inIds(studyPatients.patientId, criteria.patientIds)),
         )
       : undefined,
   );
@@ -135,7 +131,7 @@ async function groupPage(db: Db, where: SQL | undefined, page: PageQuery): Promi
       .$dynamic(),
     table: studies,
     where,
-    order: byName(sql`${studies.name}`, sql`${studies.id}`),
+    order: byName(studies.name, studies.id),
     keyOf: (row) => [row.name, row.id],
     page,
   });
@@ -162,7 +158,7 @@ async function devicePage(db: Db, where: SQL | undefined, page: PageQuery): Prom
       .$dynamic(),
     table: dataSources,
     where,
-    order: byName(sql`${dataSources.name}`, sql`${dataSources.id}`),
+    order: byName(dataSources.name, dataSources.id),
     keyOf: (row) => [row.name, row.id],
     page,
   });
@@ -172,7 +168,7 @@ async function devicePage(db: Db, where: SQL | undefined, page: PageQuery): Prom
 function deviceWhere(db: Db, principal: Principal, criteria: DirectoryCriteria): SQL | undefined {
   return and(
     dataSourcesVisibleTo(db, principal),
-    criteria.ids && idsIn(sql`${dataSources.id}`, criteria.ids),
+    criteria.ids && inIds(dataSources.id, criteria.ids),
     noUpdateTime(criteria.lastUpdated),
   );
 }
@@ -205,7 +201,7 @@ async function organizationPage(
       .$dynamic(),
     table: organizations,
     where,
-    order: byName(sql`${organizations.name}`, sql`${organizations.id}`),
+    order: byName(organizations.name, organizations.id),
     keyOf: (row) => [row.name, row.id],
     page,
   });
@@ -215,9 +211,9 @@ async function organizationPage(
 function organizationWhere(db: Db, principal: Principal, criteria: DirectoryCriteria): SQL | undefined {
   return and(
     organizationsVisibleTo(db, principal),
-    criteria.ids && idsIn(sql`${organizations.id}`, criteria.ids),
+    criteria.ids && inIds(organizations.id, criteria.ids),
     noUpdateTime(criteria.lastUpdated),
-    ...nameConditions([sql`${organizations.name}`], criteria.names),
+    ...nameConditions([organizations.name], criteria.names),
   );
 }
 
@@ -251,7 +247,7 @@ async function practitionerPage(
       .$dynamic(),
     table: practitioners,
     where,
-    order: byName(sql`coalesce(${practitioners.nameFamily}, '')`, sql`${practitioners.id}`),
+    order: byName(sql`coalesce(${practitioners.nameFamily}, '')`, practitioners.id),
     keyOf: (row) => [row.nameFamily ?? '', row.id],
     page,
   });
@@ -261,9 +257,9 @@ async function practitionerPage(
 function practitionerWhere(db: Db, principal: Principal, criteria: DirectoryCriteria): SQL | undefined {
   return and(
     practitionersVisibleTo(db, principal),
-    criteria.ids && idsIn(sql`${practitioners.id}`, criteria.ids),
-    ...(criteria.lastUpdated ?? []).map((bound) => dateCondition(sql`${practitioners.lastUpdated}`, bound)),
-    ...nameConditions([sql`${practitioners.nameFamily}`, sql`${practitioners.nameGiven}`], criteria.names),
+    criteria.ids && inIds(practitioners.id, criteria.ids),
+    ...(criteria.lastUpdated ?? []).map((bound) => dateCondition(practitioners.lastUpdated, bound)),
+    ...nameConditions([practitioners.nameFamily, practitioners.nameGiven], criteria.names),
     ...(criteria.identifiers ?? []).map((group) =>
       inArray(
         practitioners.userId,

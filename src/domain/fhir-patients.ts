@@ -4,9 +4,10 @@
  * themself and their filters are ignored; a practitioner's study, organization or patient filter
  * they may not access is 403.
  */
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { patientsVisibleTo } from '../consent';
 import type { Db } from '../db/client';
+import { inIds } from '../db/expressions';
 import type { SortKey } from '../db/keyset';
 import { patientIdentifiers, patientOrganizations, patients, studyPatients, users } from '../db/schema';
 import { startsWithInsensitive } from '../db/text-match';
@@ -91,7 +92,7 @@ function identifierCondition(token: TokenCriterion): SQL | undefined {
   );
 }
 
-const idsCondition = (ids: number[]) => (ids.length ? inArray(patients.id, ids) : sql`0`);
+const idsCondition = (ids: number[]) => inIds(patients.id, ids);
 
 /** Every criterion as a condition on `patients` (practitioners only: patients' filters are ignored, D.10). */
 function criteriaConditions(db: Db, criteria: PatientCriteria): (SQL | undefined)[] {
@@ -145,12 +146,11 @@ function criteriaConditions(db: Db, criteria: PatientCriteria): (SQL | undefined
   for (const bound of criteria.birthdate ?? [])
     conditions.push(
       and(
-        sql`${patients.birthDate} IS NOT NULL`,
+        isNotNull(patients.birthDate),
         dateCondition(sql`${patients.birthDate} || 'T00:00:00.000Z'`, bound),
       ),
     );
-  for (const bound of criteria.lastUpdated ?? [])
-    conditions.push(dateCondition(sql`${patients.lastUpdated}`, bound));
+  for (const bound of criteria.lastUpdated ?? []) conditions.push(dateCondition(patients.lastUpdated, bound));
   return conditions;
 }
 

@@ -3,7 +3,7 @@
  * a total order ending in the id, fetched by keyset (or OFFSET for the legacy `_page`), the total
  * counted only when asked and in the same D1 round trip as the rows.
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { can, patientsVisibleTo, rolesInOrganizations } from '../consent';
 import type { SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
@@ -12,9 +12,29 @@ import { patients, studies } from '../db/schema';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { AppError } from '../lib/errors';
 import type { Principal } from '../lib/principal';
-import type { DateBound, PageQuery } from './observation-search';
 
-export type { DateBound, PageQuery, TokenCriterion } from './observation-search';
+/** One bound of a date parameter (`ge2024-01-01` -> `{ op: 'ge', instant }`). */
+export interface DateBound {
+  op: 'ge' | 'gt' | 'le' | 'lt';
+  instant: string;
+}
+
+/** One `system|code` token; `system` undefined when the parameter gave the code alone. */
+export interface TokenCriterion {
+  system: string | undefined;
+  code: string;
+}
+
+/** Which page of a FHIR search to read (A.6, D.4). */
+export interface PageQuery {
+  count: number;
+  /** `_page` without a cursor (A.6 compatibility): OFFSET paging, only when asked. */
+  offset?: number;
+  /** Sort-key values of the last row of the previous page. */
+  after?: (string | number)[];
+  withTotal: boolean;
+  totalOnly?: boolean;
+}
 
 /** One page of records; `nextAfter` = sort-key values of the last row when another page exists. */
 export interface Page<R> {
@@ -24,7 +44,7 @@ export interface Page<R> {
 }
 
 /** `column <op> instant` for one bound of a date parameter (text order = time order). */
-export function dateCondition(column: SQL, bound: DateBound): SQL {
+export function dateCondition(column: SQLWrapper, bound: DateBound): SQL {
   switch (bound.op) {
     case 'ge':
       return gte(column, bound.instant);
@@ -83,7 +103,7 @@ export async function keysetPage<Q extends SQLiteSelect>(
 }
 
 /**
- * D.2: a study, organization or patient filter a practitioner may not access is 403 (a patient
+ * D.2, E.4: a study, organization or patient filter a practitioner may not access is 403 (a patient
  * caller's relationship filters are ignored, D.10, so they are not checked).
  */
 export async function assertFiltersAllowed(

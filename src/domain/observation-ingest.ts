@@ -9,6 +9,7 @@ import { patientsWritableBy } from '../consent';
 import { chunkedInserts, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
+import { flag, pairIn } from '../db/expressions';
 import {
   codeableConcepts,
   consents,
@@ -257,7 +258,7 @@ async function loadFacts(
         .select({
           id: patients.id,
           userId: patients.userId,
-          writable: sql<number>`CASE WHEN ${patientsWritableBy(db, principal)} THEN 1 ELSE 0 END`,
+          writable: flag(patientsWritableBy(db, principal)),
         })
         .from(patients)
         .where(inArray(patients.id, ids)),
@@ -305,10 +306,11 @@ async function loadFacts(
         })
         .from(observationIdentifiers)
         .where(
-          sql`(${observationIdentifiers.system}, ${observationIdentifiers.value}) IN (VALUES ${sql.join(
-            part.map((i) => sql`(${i.system}, ${i.value})`),
-            sql`, `,
-          )})`,
+          pairIn(
+            observationIdentifiers.system,
+            observationIdentifiers.value,
+            part.map((i) => [i.system, i.value] as const),
+          ),
         ),
     ),
   };

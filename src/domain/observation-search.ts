@@ -3,10 +3,11 @@
  * consent predicate, a total order ending in the id, and keyset paging; identifiers of the page
  * are read with one query per 100 ids. No N+1, no OFFSET.
  */
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { can, observationsVisibleTo, rolesInOrganizations } from '../consent';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { observationsVisibleTo } from '../consent';
 import type { Db } from '../db/client';
-import { keysetAfter, type SortKey } from '../db/keyset';
+import { inIds } from '../db/expressions';
+import type { SortKey } from '../db/keyset';
 import {
   codeableConcepts,
   observationIdentifiers,
@@ -14,21 +15,19 @@ import {
   patientIdentifiers,
   patientOrganizations,
   patients,
-  studies,
 } from '../db/schema';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { AppError } from '../lib/errors';
 import type { Principal } from '../lib/principal';
-
-export interface DateBound {
-  op: 'ge' | 'gt' | 'le' | 'lt';
-  instant: string;
-}
-
-export interface TokenCriterion {
-  system: string | undefined;
-  code: string;
-}
+import {
+  assertFiltersAllowed,
+  dateCondition,
+  keysetPage,
+  type DateBound,
+  type Page,
+  type PageQuery,
+  type TokenCriterion,
+} from './fhir-search';
 
 export type ObservationSortKey = 'date' | '_lastUpdated';
 
@@ -47,16 +46,6 @@ export interface ObservationCriteria {
   sort: { key: ObservationSortKey; descending: boolean }[];
 }
 
-export interface PageQuery {
-  count: number;
-  /** `_page` without a cursor (A.6 compatibility): OFFSET paging, only when asked. */
-  offset?: number;
-  /** Sort-key values of the last row of the previous page. */
-  after?: (string | number)[];
-  withTotal: boolean;
-  totalOnly?: boolean;
-}
-
 export interface ObservationRecord {
   id: number;
   patientId: number;
@@ -73,12 +62,7 @@ export interface ObservationRecord {
   identifiers: { system: string; value: string }[];
 }
 
-export interface ObservationPage {
-  total: number | undefined;
-  records: ObservationRecord[];
-  /** Sort-key values of the last row when another page exists. */
-  nextAfter: (string | number)[] | undefined;
-}
+export type ObservationPage = Page<ObservationRecord>;
 
 const OMH = 'https://w3id.org/openmhealth';
 const IEEE = 'https://w3id.org/ieee1752';
@@ -113,19 +97,6 @@ function orderValues(
   return [...values, row.id];
 }
 
-function dateCondition(column: SQL, bound: DateBound): SQL {
-  switch (bound.op) {
-    case 'ge':
-      return gte(column, bound.instant);
-    case 'gt':
-      return gt(column, bound.instant);
-    case 'le':
-      return lte(column, bound.instant);
-    case 'lt':
-      return lt(column, bound.instant);
-  }
-}
-
 /** `code`: exact system|code, or the code alone; an OMH system also matches IEEE codes (D.3 [R]). */
 function codeCondition(token: TokenCriterion): SQL | undefined {
   if (token.system === undefined || token.system === '') return eq(codeableConcepts.codingCode, token.code);
@@ -140,36 +111,6 @@ function identifierCondition(token: TokenCriterion): SQL | undefined {
   );
 }
 
-/**
- * Filters a practitioner names must be theirs: a study or organization they are not a member of
- * is 403 (E.4); a patient caller's filters are ignored (D.10).
- */
-async function assertFiltersAllowed(
-  db: Db,
-  principal: Principal,
-  criteria: ObservationCriteria,
-): Promise<void> {
-  if (principal.kind !== 'practitioner') return;
-  if (criteria.studyId !== undefined) {
-    const study = await db
-      .select({ organizationId: studies.organizationId })
-      .from(studies)
-      .where(eq(studies.id, criteria.studyId))
-      .get();
-    const roles = study
-      ? await rolesInOrganizations(db, principal.practitionerId, [study.organizationId])
-      : [];
-    if (!can(principal, 'study.read', { roles })) {
-      throw new AppError('forbidden', 'Current User does not have authorization to access this Study.');
-    }
-  }
-  if (criteria.organizationId !== undefined) {
-    const roles = await rolesInOrganizations(db, principal.practitionerId, [criteria.organizationId]);
-    if (roles.length === 0)
-      throw new AppError('forbidden', 'Current User is not a member of this Organization.');
-  }
-}
-
 /** The WHERE clause: consent predicate AND every criterion (patients: only their own rows). */
 function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria): SQL | undefined {
   const visible = observationsVisibleTo(
@@ -178,13 +119,10 @@ function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria
     principal.kind === 'practitioner' && criteria.studyId !== undefined ? { studyId: criteria.studyId } : {},
   );
   // `_id` narrows for everyone (it is how a read works); a patient's other filters are ignored (D.10).
-  const byId = criteria.ids && (criteria.ids.length ? inArray(observations.id, criteria.ids) : sql`0`);
+  const byId = criteria.ids && inIds(observations.id, criteria.ids);
   if (principal.kind !== 'practitioner') return and(visible, byId);
   const conditions: (SQL | undefined)[] = [visible, byId];
-  if (criteria.patientIds)
-    conditions.push(
-      criteria.patientIds.length ? inArray(observations.patientId, criteria.patientIds) : sql`0`,
-    );
+  if (criteria.patientIds) conditions.push(inIds(observations.patientId, criteria.patientIds));
   for (const group of criteria.patientIdentifiers ?? []) {
     conditions.push(
       inArray(
@@ -219,31 +157,17 @@ function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria
     );
   }
   for (const bound of criteria.dates ?? [])
-    conditions.push(dateCondition(sql`${observations.effectiveStart}`, bound));
+    conditions.push(dateCondition(observations.effectiveStart, bound));
   for (const bound of criteria.lastUpdated ?? [])
-    conditions.push(dateCondition(sql`${observations.lastUpdated}`, bound));
+    conditions.push(dateCondition(observations.lastUpdated, bound));
   for (const group of criteria.statuses ?? [])
     conditions.push(inArray(observations.status, group as (typeof observations.$inferSelect.status)[]));
   return and(...conditions);
 }
 
-/** One page of visible observations matching `criteria`. */
-export async function searchObservations(
-  db: Db,
-  principal: Principal,
-  criteria: ObservationCriteria,
-  page: PageQuery,
-): Promise<ObservationPage> {
-  await assertFiltersAllowed(db, principal, criteria);
-  const where = whereClause(db, principal, criteria);
-  const countQuery = db
-    .select({ n: sql<number>`count(*)` })
-    .from(observations)
-    .where(where);
-  if (page.totalOnly) return { total: (await countQuery.get())?.n ?? 0, records: [], nextAfter: undefined };
-
-  const order = observationOrder(criteria.sort);
-  const rowsQuery = db
+/** An observation row with its code and patient user: everything of a record but its identifiers. */
+function selectObservationRows(db: Db) {
+  return db
     .select({
       id: observations.id,
       patientId: observations.patientId,
@@ -261,39 +185,41 @@ export async function searchObservations(
     .from(observations)
     .innerJoin(codeableConcepts, eq(codeableConcepts.id, observations.scopeCodeId))
     .innerJoin(patients, eq(patients.id, observations.patientId))
-    .where(and(where, page.after ? keysetAfter(order, page.after) : undefined))
-    .orderBy(...order.map((key) => (key.direction === 'asc' ? asc(key.expr as SQL) : desc(key.expr as SQL))))
-    .limit(page.count + 1)
-    .offset(page.after ? 0 : (page.offset ?? 0));
+    .$dynamic();
+}
 
-  const [rows, counted] = page.withTotal
-    ? await db.batch([rowsQuery, countQuery])
-    : [await rowsQuery, undefined];
-  const pageRows = rows.slice(0, page.count);
+type ObservationRow = Awaited<ReturnType<typeof selectObservationRows>>[number];
+
+/** Rows with their identifiers (read once per page by `identifiersOf`). */
+async function withIdentifiers(db: Db, rows: readonly ObservationRow[]): Promise<ObservationRecord[]> {
   const identifiers = await identifiersOf(
     db,
-    pageRows.map((r) => r.id),
+    rows.map((r) => r.id),
   );
-  const last = pageRows.at(-1);
-  return {
-    total: counted?.[0]?.n,
-    records: pageRows.map((r) => ({
-      id: r.id,
-      patientId: r.patientId,
-      patientUserId: r.patientUserId,
-      status: r.status,
-      omhData: r.omhData,
-      effectiveStart: r.effectiveStart,
-      effectiveEnd: r.effectiveEnd,
-      lastUpdated: r.lastUpdated,
-      dataSourceId: r.dataSourceId,
-      codingSystem: r.codingSystem,
-      codingCode: r.codingCode,
-      codingText: r.codingText,
-      identifiers: identifiers.get(r.id) ?? [],
-    })),
-    nextAfter: rows.length > page.count && last ? orderValues(criteria.sort, last) : undefined,
-  };
+  return rows.map((r) => ({ ...r, identifiers: identifiers.get(r.id) ?? [] }));
+}
+
+/** One page of visible observations matching `criteria`. */
+export async function searchObservations(
+  db: Db,
+  principal: Principal,
+  criteria: ObservationCriteria,
+  page: PageQuery,
+): Promise<ObservationPage> {
+  // The patient filter is a plain filter here (E.4): only study and organization are checked.
+  await assertFiltersAllowed(db, principal, {
+    studyId: criteria.studyId,
+    organizationId: criteria.organizationId,
+  });
+  const { total, rows, nextAfter } = await keysetPage(db, {
+    select: selectObservationRows(db),
+    table: observations,
+    where: whereClause(db, principal, criteria),
+    order: observationOrder(criteria.sort),
+    keyOf: (row) => orderValues(criteria.sort, row),
+    page,
+  });
+  return { total, records: await withIdentifiers(db, rows), nextAfter };
 }
 
 /** Identifiers of the given observations: one query per 100 ids, in one batch. */
@@ -345,27 +271,8 @@ export async function createdObservationRecords(
 ): Promise<ObservationRecord[]> {
   const records: ObservationRecord[] = [];
   for (const part of chunk(ids, D1_MAX_BOUND_PARAMETERS)) {
-    const rows = await db
-      .select({
-        id: observations.id,
-        patientId: observations.patientId,
-        patientUserId: patients.userId,
-        status: observations.status,
-        omhData: observations.omhData,
-        effectiveStart: observations.effectiveStart,
-        effectiveEnd: observations.effectiveEnd,
-        lastUpdated: observations.lastUpdated,
-        dataSourceId: observations.dataSourceId,
-        codingSystem: codeableConcepts.codingSystem,
-        codingCode: codeableConcepts.codingCode,
-        codingText: codeableConcepts.text,
-      })
-      .from(observations)
-      .innerJoin(codeableConcepts, eq(codeableConcepts.id, observations.scopeCodeId))
-      .innerJoin(patients, eq(patients.id, observations.patientId))
-      .where(inArray(observations.id, part));
-    const identifiers = await identifiersOf(db, part);
-    records.push(...rows.map((r) => ({ ...r, identifiers: identifiers.get(r.id) ?? [] })));
+    const rows = await selectObservationRows(db).where(inArray(observations.id, part));
+    records.push(...(await withIdentifiers(db, rows)));
   }
   return records;
 }

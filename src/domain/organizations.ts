@@ -3,9 +3,10 @@
  * org's studies. Authority comes from `consent/` (E.2, E.3): the parent for edits and sub-org
  * creation, the organization itself for membership changes.
  */
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { can, rolesInOrganizations } from '../consent';
 import type { Db } from '../db/client';
+import { lastInsertRowId } from '../db/expressions';
 import {
   type OrganizationType,
   organizations,
@@ -240,12 +241,12 @@ export async function createOrganization(
   ) {
     throw forbidden();
   }
-  // D1 runs a batch as one transaction on one connection, so last_insert_rowid() is the new org.
+  // One batch: the membership's organization is the row the insert before it made.
   const [[created]] = await db.batch([
     insert,
     db.insert(practitionerOrganizations).values({
       practitionerId: principal.practitionerId,
-      organizationId: sql`last_insert_rowid()`,
+      organizationId: lastInsertRowId(),
       role: 'manager',
     }),
   ]);

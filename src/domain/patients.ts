@@ -3,7 +3,7 @@
  * the cross-organization lookup, and the patient's study clients. Authorization is decided by
  * consent/ (`can`, the role loaders, `patientsVisibleTo`); this module only asks.
  */
-import { and, asc, eq, inArray, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, notExists, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import {
   can,
@@ -16,6 +16,7 @@ import {
 } from '../consent';
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
+import { jsonSetIntegers } from '../db/expressions';
 import {
   consents,
   invitations,
@@ -31,7 +32,7 @@ import {
   studyPatients,
   users,
 } from '../db/schema';
-import { findUserByEmailInsensitive } from '../db/users';
+import { findUserByEmailInsensitive, patientIdOfUser, userIdByEmail } from '../db/users';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { nowIso } from '../lib/clock';
 import { AppError } from '../lib/errors';
@@ -97,18 +98,15 @@ export function rememberSelection(
   selection: { organizationId?: number; studyId?: number },
 ): BatchItem<'sqlite'>[] {
   if (principal.kind !== 'practitioner') return [];
-  const paths: SQL[] = [];
-  if (selection.organizationId !== undefined) {
-    paths.push(sql`'$.current_organization_id', cast(${selection.organizationId} as integer)`);
-  }
-  if (selection.studyId !== undefined) {
-    paths.push(sql`'$.current_study_id', cast(${selection.studyId} as integer)`);
-  }
-  if (paths.length === 0) return [];
+  const entries: [string, number][] = [];
+  if (selection.organizationId !== undefined)
+    entries.push(['$.current_organization_id', selection.organizationId]);
+  if (selection.studyId !== undefined) entries.push(['$.current_study_id', selection.studyId]);
+  if (entries.length === 0) return [];
   return [
     db
       .update(practitioners)
-      .set({ settings: sql`json_set(${practitioners.settings}, ${sql.join(paths, sql`, `)})` })
+      .set({ settings: jsonSetIntegers(practitioners.settings, entries) })
       .where(eq(practitioners.id, principal.practitionerId)),
   ];
 }
@@ -330,10 +328,8 @@ export async function createPatient(db: Db, principal: Principal, input: NewPati
   const identifiers = input.identifiers ?? [];
   // D1 has no interactive transactions: later statements find the new rows through the unique
   // email / user id, so everything lands in one atomic batch.
-  const userId = existing
-    ? existing.id
-    : sql`(${db.select({ id: users.id }).from(users).where(eq(users.email, email))})`;
-  const patientId = sql`(${db.select({ id: patients.id }).from(patients).where(eq(patients.userId, userId))})`;
+  const userId = existing ? existing.id : userIdByEmail(db, email);
+  const patientId = patientIdOfUser(db, userId);
   const createUser = existing
     ? []
     : [

@@ -2,11 +2,11 @@
  * Practitioner administration (API.md C.4): superusers only (E.2 "Practitioners & settings
  * admin"); everyone else 403.
  */
-import { and, asc, count, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, notExists } from 'drizzle-orm';
 import { can } from '../consent';
 import type { Db } from '../db/client';
 import { organizations, patients, practitionerOrganizations, practitioners, users } from '../db/schema';
-import { findUserByEmailInsensitive } from '../db/users';
+import { findUserByEmailInsensitive, practitionerIdOfUser, userIdByEmail } from '../db/users';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { AppError } from '../lib/errors';
 import type { Principal } from '../lib/principal';
@@ -145,8 +145,8 @@ export async function createPractitioner(
   if (!EMAIL.test(given)) throw invalid('Enter a valid email address.');
   const organizationId = await organizationToLink(db, input.organizationId);
   const email = (await findUserByEmailInsensitive(db, given))?.email ?? given;
-  const userId = sql`(${db.select({ id: users.id }).from(users).where(eq(users.email, email))})`;
-  const practitionerId = sql`(${db.select({ id: practitioners.id }).from(practitioners).where(eq(practitioners.userId, userId))})`;
+  const userId = userIdByEmail(db, email);
+  const practitionerId = practitionerIdOfUser(db, userId);
   const [, , [created]] = await db.batch([
     db
       .insert(users)

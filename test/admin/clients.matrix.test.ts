@@ -1,32 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorTokens, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { allow, CALLERS, describeMatrix, everyone, type MatrixCase } from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
 /**
  * E.2 "Manage clients" (superuser only) for C.8, reads open to every authenticated caller; C.9
  * `GET /invitation` [R]: superusers and practitioners (scoped to their patients), patients 403.
  */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'outsider' | 'patient' | 'anonymous';
-const CALLERS: readonly Caller[] = [
-  'superuser',
-  'manager',
-  'member',
-  'viewer',
-  'outsider',
-  'patient',
-  'anonymous',
-];
-
-interface Case {
-  action: string;
-  request: () => Promise<{ path: string; method?: string; body?: unknown }>;
-  ok: number;
-  kind: 'read' | 'write' | 'practitioner';
-}
+const superuserOnly = (ok: number) => allow(ok, ['superuser']);
+const practitioners = (ok: number) =>
+  allow(
+    ok,
+    CALLERS.filter((caller) => caller !== 'patient'),
+  );
 
 let tokens: Record<Actor, string>;
-const unique = () => crypto.randomUUID().slice(0, 8);
 
 async function freshClient(): Promise<number> {
   const suffix = unique();
@@ -37,24 +27,21 @@ async function freshClient(): Promise<number> {
   return res.body.id;
 }
 
-const CASES: readonly Case[] = [
-  { action: 'GET /clients', kind: 'read', ok: 200, request: async () => ({ path: '/api/v1/clients' }) },
+const CASES: readonly MatrixCase[] = [
+  { action: 'GET /clients', expected: everyone(200), request: async () => ({ path: '/api/v1/clients' }) },
   {
     action: 'GET /clients/{id}',
-    kind: 'read',
-    ok: 200,
+    expected: everyone(200),
     request: async () => ({ path: '/api/v1/clients/2' }),
   },
   {
     action: 'GET /clients/{id}/data_sources',
-    kind: 'read',
-    ok: 200,
+    expected: everyone(200),
     request: async () => ({ path: '/api/v1/clients/2/data_sources' }),
   },
   {
     action: 'POST /clients',
-    kind: 'write',
-    ok: 201,
+    expected: superuserOnly(201),
     request: async () => {
       const suffix = unique();
       return {
@@ -66,8 +53,7 @@ const CASES: readonly Case[] = [
   },
   {
     action: 'PATCH /clients/{id}',
-    kind: 'write',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({
       path: `/api/v1/clients/${await freshClient()}`,
       method: 'PATCH',
@@ -76,14 +62,12 @@ const CASES: readonly Case[] = [
   },
   {
     action: 'DELETE /clients/{id}',
-    kind: 'write',
-    ok: 204,
+    expected: superuserOnly(204),
     request: async () => ({ path: `/api/v1/clients/${await freshClient()}`, method: 'DELETE' }),
   },
   {
     action: 'POST /clients/{id}/data_sources',
-    kind: 'write',
-    ok: 201,
+    expected: superuserOnly(201),
     request: async () => ({
       path: `/api/v1/clients/${await freshClient()}/data_sources`,
       method: 'POST',
@@ -92,8 +76,7 @@ const CASES: readonly Case[] = [
   },
   {
     action: 'DELETE /clients/{id}/data_sources',
-    kind: 'write',
-    ok: 204,
+    expected: superuserOnly(204),
     request: async () => {
       const id = await freshClient();
       await api(`/api/v1/clients/${id}/data_sources`, tokens.superuser, {
@@ -105,18 +88,10 @@ const CASES: readonly Case[] = [
   },
   {
     action: 'GET /invitation',
-    kind: 'practitioner',
-    ok: 200,
+    expected: practitioners(200),
     request: async () => ({ path: '/api/v1/invitation' }),
   },
 ];
-
-function expected(testCase: Case, caller: Caller): number {
-  if (caller === 'anonymous') return 401;
-  if (testCase.kind === 'read') return testCase.ok;
-  if (testCase.kind === 'practitioner') return caller === 'patient' ? 403 : testCase.ok;
-  return caller === 'superuser' ? testCase.ok : 403;
-}
 
 let bidsInvitation: number;
 let moslehiInvitation: number;
@@ -135,24 +110,10 @@ beforeAll(async () => {
   moslehiInvitation = await invite('outsider', 40003);
 });
 
-describe('clients and invitation list access matrix (API.md E.2, C.8, C.9)', () => {
-  for (const testCase of CASES) {
-    for (const caller of CALLERS) {
-      const status = expected(testCase, caller);
-      it(`${testCase.action} as ${caller} -> ${status}`, async () => {
-        const { path, method, body } = await testCase.request();
-        const res = await api(path, caller === 'anonymous' ? null : tokens[caller], {
-          method: method ?? 'GET',
-          body,
-        });
-        expect(res.status).toBe(status);
-        if (status === 403)
-          expect(res.body).toEqual({ detail: 'You do not have permission to perform this action.' });
-        if (status === 401)
-          expect(res.body).toEqual({ detail: 'Authentication credentials were not provided.' });
-      });
-    }
-  }
+describeMatrix('clients and invitation list access matrix (API.md E.2, C.8, C.9)', CASES, {
+  tokens: () => tokens,
+  forbiddenBody: true,
+  unauthorizedBody: true,
 });
 
 describe('invitation list visibility across organizations (E.4)', () => {

@@ -4,22 +4,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { oauthClients } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { bearer } from '../fixtures/oauth';
 import { seedTestData, TEST_CLIENT_IDS, TEST_SITE_URL } from '../fixtures/seed';
+import { SCOPE } from '../fixtures/seed-wire';
 
 interface Client {
   id: number;
   name: string;
   clientId: string;
   invitationUrl: string;
-}
-interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
 }
 
 const CAREX = {
@@ -40,14 +36,10 @@ const PATIENT_ACCESS = {
   clientId: TEST_CLIENT_IDS.patient_access,
   invitationUrl: 'http://localhost:8001/clients/patient-access/?code=CODE',
 };
-const OMH = 'https://w3id.org/openmhealth';
-const BP = { id: 50002, codingSystem: OMH, codingCode: 'omh:blood-pressure:4.0', text: 'Blood pressure' };
-const HR = { id: 50004, codingSystem: OMH, codingCode: 'omh:heart-rate:2.0', text: 'Heart Rate' };
+const { bloodPressure: BP, heartRate: HR } = SCOPE;
 const NO_CLIENT = { detail: 'No Client matches the given query.' };
 
 let tokens: Record<Actor, string>;
-const unique = () => crypto.randomUUID().slice(0, 8);
-const pageStatements = (statements: string[]) => statements.filter((s) => !s.includes('token_revocations'));
 
 async function newClient(): Promise<Client> {
   const suffix = unique();
@@ -105,7 +97,7 @@ describe('GET /api/v1/clients', () => {
     const one = await countStatements('/api/v1/clients?page_size=1', init);
     const many = await countStatements('/api/v1/clients', init);
     expect((many.body as Page<Client>).results.length).toBeGreaterThanOrEqual(5);
-    expect(pageStatements(many.statements)).toEqual(pageStatements(one.statements));
+    expect(ownStatements(many.statements)).toEqual(ownStatements(one.statements));
   });
 });
 

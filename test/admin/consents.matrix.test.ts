@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorTokens, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { allow, describeMatrix, type MatrixCase } from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 import { makePatient } from './patients.fixtures';
 
@@ -9,17 +10,6 @@ import { makePatient } from './patients.fixtures';
  * 30001 requests blood pressure: Mary manager, Megan member, Victor viewer, Peter a patient acting
  * on someone else, Mark (outsider) of UCSF, Sam a superuser without memberships.
  */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'patient' | 'outsider' | 'anonymous';
-const CALLERS: readonly Caller[] = [
-  'superuser',
-  'manager',
-  'member',
-  'viewer',
-  'patient',
-  'outsider',
-  'anonymous',
-];
-
 const BP = { codingSystem: 'https://w3id.org/openmhealth', codingCode: 'omh:blood-pressure:4.0' };
 const consentBody = (consented?: boolean) => ({
   studyScopeConsents: [
@@ -27,20 +17,7 @@ const consentBody = (consented?: boolean) => ({
   ],
 });
 
-interface Case {
-  action: string;
-  request: () => Promise<{ path: string; method?: string; body?: unknown }>;
-  expect: Record<Exclude<Caller, 'anonymous'>, number>;
-}
-
-const writers = (ok: number) => ({
-  superuser: ok,
-  manager: ok,
-  member: ok,
-  viewer: 403,
-  patient: 403,
-  outsider: 403,
-});
+const writers = (ok: number) => allow(ok, ['superuser', 'manager', 'member']);
 
 /** A fresh BIDS patient enrolled in 30001, with a blood-pressure consent row when `answered`. */
 async function freshPatient(answered: boolean): Promise<number> {
@@ -55,12 +32,20 @@ async function freshPatient(answered: boolean): Promise<number> {
   return patientId;
 }
 
-const CASES: readonly Case[] = [
+const CASES: readonly MatrixCase[] = [
   {
     action: 'GET /patients/{id}/consents',
     request: async () => ({ path: '/api/v1/patients/40001/consents' }),
     // Peter reads his own; superusers read only through a shared organization (E.2).
-    expect: { superuser: 403, manager: 200, member: 200, viewer: 200, patient: 200, outsider: 403 },
+    expected: {
+      superuser: 403,
+      manager: 200,
+      member: 200,
+      viewer: 200,
+      patient: 200,
+      outsider: 403,
+      anonymous: 401,
+    },
   },
   {
     action: 'POST /patients/{id}/consents',
@@ -69,7 +54,7 @@ const CASES: readonly Case[] = [
       method: 'POST',
       body: consentBody(true),
     }),
-    expect: writers(201),
+    expected: writers(201),
   },
   {
     action: 'PATCH /patients/{id}/consents',
@@ -78,7 +63,7 @@ const CASES: readonly Case[] = [
       method: 'PATCH',
       body: consentBody(false),
     }),
-    expect: writers(200),
+    expected: writers(200),
   },
   {
     action: 'DELETE /patients/{id}/consents',
@@ -87,7 +72,7 @@ const CASES: readonly Case[] = [
       method: 'DELETE',
       body: consentBody(),
     }),
-    expect: writers(204),
+    expected: writers(204),
   },
 ];
 
@@ -97,25 +82,13 @@ beforeAll(async () => {
   tokens = await actorTokens();
 });
 
-describe('consents access matrix (API.md C.3.1, E.2)', () => {
-  for (const testCase of CASES) {
-    for (const caller of CALLERS) {
-      const status = caller === 'anonymous' ? 401 : testCase.expect[caller];
-      it(`${testCase.action} as ${caller} -> ${status}`, async () => {
-        const { path, method, body } = await testCase.request();
-        const res = await api(path, caller === 'anonymous' ? null : tokens[caller], {
-          method: method ?? 'GET',
-          body,
-        });
-        expect(res.status).toBe(status);
-        if (status === 403)
-          expect(res.body).toEqual({ detail: 'You do not have permission to perform this action.' });
-        if (status === 401)
-          expect(res.body).toEqual({ detail: 'Authentication credentials were not provided.' });
-      });
-    }
-  }
+describeMatrix('consents access matrix (API.md C.3.1, E.2)', CASES, {
+  tokens: () => tokens,
+  forbiddenBody: true,
+  unauthorizedBody: true,
+});
 
+describe('consents across organizations (API.md E.2)', () => {
   it('Mark cannot read BIDS consents, Mary cannot read Moslehi Lab’s', async () => {
     expect((await api('/api/v1/patients/40001/consents', tokens.outsider)).status).toBe(403);
     expect((await api('/api/v1/patients/40003/consents', tokens.manager)).status).toBe(403);

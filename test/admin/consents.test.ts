@@ -4,20 +4,13 @@ import { observationsVisibleTo } from '../../src/consent';
 import { consents, observations, studyPatients } from '../../src/db/schema';
 import type { Principal } from '../../src/lib/principal';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
+import { api, FORBIDDEN } from '../fixtures/api';
 import { accessTokenFor } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
+import { OMH, SCOPE } from '../fixtures/seed-wire';
 import { db, makeObservation, makePatient, makePractitioner } from './patients.fixtures';
 
-const OMH = 'https://w3id.org/openmhealth';
-const BP = { id: 50002, codingSystem: OMH, codingCode: 'omh:blood-pressure:4.0', text: 'Blood pressure' };
-const HR = { id: 50004, codingSystem: OMH, codingCode: 'omh:heart-rate:2.0', text: 'Heart Rate' };
-const QR = {
-  id: 50011,
-  codingSystem: 'http://hl7.org/fhir/resource-types',
-  codingCode: 'QuestionnaireResponse',
-  text: 'FHIR QuestionnaireResponse',
-};
+const { bloodPressure: BP, heartRate: HR, questionnaireResponse: QR } = SCOPE;
 const BIDS = { id: 20003, name: 'Berkeley Institute for Data Science (BIDS)', type: 'edu' };
 const BIDS_SOURCES = [
   { id: 70001, name: 'CareX', type: 'personal_device', supportedScopes: [BP, HR] },
@@ -37,7 +30,6 @@ const STUDY_30002 = {
   organization: BIDS,
   dataSources: BIDS_SOURCES,
 };
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 type Consent = { codingSystem: string; codingCode: string; consented?: boolean };

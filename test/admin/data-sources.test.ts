@@ -4,22 +4,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { observations } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, FORBIDDEN, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { bearer } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
+import { OMH, SCOPE } from '../fixtures/seed-wire';
 
-const OMH = 'https://w3id.org/openmhealth';
-const BP = { id: 50002, codingSystem: OMH, codingCode: 'omh:blood-pressure:4.0', text: 'Blood pressure' };
-const HR = { id: 50004, codingSystem: OMH, codingCode: 'omh:heart-rate:2.0', text: 'Heart Rate' };
-const BG = { id: 50001, codingSystem: OMH, codingCode: 'omh:blood-glucose:4.0', text: 'Blood glucose' };
-const BT = { id: 50003, codingSystem: OMH, codingCode: 'omh:body-temperature:4.0', text: 'Body temperature' };
-const QR = {
-  id: 50011,
-  codingSystem: 'http://hl7.org/fhir/resource-types',
-  codingCode: 'QuestionnaireResponse',
-  text: 'FHIR QuestionnaireResponse',
-};
+const {
+  bloodPressure: BP,
+  heartRate: HR,
+  bloodGlucose: BG,
+  bodyTemperature: BT,
+  questionnaireResponse: QR,
+} = SCOPE;
 const CAREX = { id: 70001, name: 'CareX', type: 'personal_device', supportedScopes: [BP, HR] };
 const SEEDED = [
   CAREX,
@@ -29,7 +27,6 @@ const SEEDED = [
   { id: 70005, name: 'Questionnaire', type: 'patient_app', supportedScopes: [QR] },
   { id: 70003, name: 'iHealth', type: 'personal_device', supportedScopes: [BT, HR] },
 ];
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 const NO_DATA_SOURCE = { detail: 'No DataSource matches the given query.' };
 
 interface DataSource {
@@ -38,17 +35,8 @@ interface DataSource {
   type: string;
   supportedScopes: unknown[];
 }
-interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 
 let tokens: Record<Actor, string>;
-const unique = () => crypto.randomUUID().slice(0, 8);
-// The bearer check's periodic revocation sync (auth/revocation.ts) is not part of the page's reads.
-const pageStatements = (statements: string[]) => statements.filter((s) => !s.includes('token_revocations'));
 
 async function newDataSource(name = `Device ${unique()}`): Promise<DataSource> {
   const res = await api<DataSource>('/api/v1/data_sources', tokens.superuser, {
@@ -101,7 +89,7 @@ describe('GET /api/v1/data_sources', () => {
     expect(one.status).toBe(200);
     expect(many.status).toBe(200);
     expect((many.body as Page<DataSource>).results.length).toBeGreaterThanOrEqual(9);
-    expect(pageStatements(many.statements)).toEqual(pageStatements(one.statements));
+    expect(ownStatements(many.statements)).toEqual(ownStatements(one.statements));
   });
 });
 

@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
+import { FORBIDDEN } from '../fixtures/api';
+import { describeMatrix, type MatrixCaller, type MatrixCase, type MatrixResponse } from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
 /**
@@ -8,17 +9,15 @@ import { seedTestData } from '../fixtures/seed';
  * organizations' studies (the superuser is an ordinary reader); a study filter outside the caller's
  * organizations is 403; patients 403; no token 401. `ids` are the seeded observations returned.
  */
-type Caller = Actor | 'anonymous';
 interface Expectation {
   status: number;
   ids?: number[];
 }
 
 const BIDS = [60001, 60002, 60003, 60004, 60005];
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 const STUDY_FORBIDDEN = { detail: 'Current User does not have authorization to access this Study.' };
 
-const MATRIX: Record<string, Partial<Record<Caller, Expectation>>> = {
+const MATRIX: Record<string, Partial<Record<MatrixCaller, Expectation>>> = {
   'GET /observations': {
     superuser: { status: 200, ids: [] },
     manager: { status: 200, ids: BIDS },
@@ -59,30 +58,28 @@ beforeAll(async () => {
   tokens = await actorTokens();
 });
 
-describe('observations access matrix (API.md E.2, E.4, E.5, C.7)', () => {
-  for (const [action, row] of Object.entries(MATRIX)) {
-    for (const [caller, expected] of Object.entries(row) as [Caller, Expectation][]) {
-      it(`${action} as ${caller} -> ${expected.status}`, async () => {
-        const path = `/api/v1${action.slice('GET '.length)}${action.includes('?') ? '&' : '?'}page_size=1000`;
-        const res = await api<{ results: { id: number }[] }>(
-          path,
-          caller === 'anonymous' ? null : tokens[caller],
-        );
-        expect(res.status).toBe(expected.status);
-        if (expected.ids) {
-          expect(
-            res.body.results
-              .map((r) => r.id)
-              .filter((id) => id <= 60009)
-              .sort(),
-          ).toEqual(expected.ids);
-        }
-        if (expected.status === 403) {
-          expect(res.body).toEqual(
-            action.includes('study_id') && caller !== 'patient' ? STUDY_FORBIDDEN : FORBIDDEN,
-          );
-        }
-      });
+/** The seeded observations of a 200 page (the list envelope of C.7). */
+const seededIds = (res: MatrixResponse) =>
+  (res.body as { results: { id: number }[] }).results
+    .map((r) => r.id)
+    .filter((id) => id <= 60009)
+    .sort();
+
+const CASES: readonly MatrixCase[] = Object.entries(MATRIX).map(([action, row]) => ({
+  action,
+  request: async () => ({
+    path: `/api/v1${action.slice('GET '.length)}${action.includes('?') ? '&' : '?'}page_size=1000`,
+  }),
+  expected: Object.fromEntries(Object.entries(row).map(([caller, { status }]) => [caller, status])),
+  verify: (res, caller) => {
+    const expected = row[caller];
+    if (expected?.ids) expect(seededIds(res)).toEqual(expected.ids);
+    if (expected?.status === 403) {
+      expect(res.body).toEqual(
+        action.includes('study_id') && caller !== 'patient' ? STUDY_FORBIDDEN : FORBIDDEN,
+      );
     }
-  }
-});
+  },
+}));
+
+describeMatrix('observations access matrix (API.md E.2, E.4, E.5, C.7)', CASES, { tokens: () => tokens });

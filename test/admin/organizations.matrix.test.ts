@@ -5,6 +5,15 @@ import { createDb } from '../../src/db/client';
 import { organizations, users } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import {
+  allow,
+  CALLERS,
+  describeMatrix,
+  everyone,
+  type MatrixCase,
+  type MatrixRequest,
+} from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
 /**
@@ -12,24 +21,14 @@ import { seedTestData } from '../fixtures/seed';
  * created (so she manages it), with Megan a member and Victor a viewer of it: the seeded roles,
  * without touching seeded rows.
  */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'patient' | 'anonymous';
-const CALLERS: readonly Caller[] = ['superuser', 'manager', 'member', 'viewer', 'patient', 'anonymous'];
-
-interface Request {
-  path: string;
-  method?: string;
-  body?: unknown;
-}
+const ORG_CALLERS = CALLERS.filter((caller) => caller !== 'outsider');
 
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
 let tokens: Record<Actor, string>;
 let scratch: number;
 let child: { id: number; name: string };
 const cleanupOrgs: number[] = [];
 const cleanupUsers: number[] = [];
-
-const tokenOf = (caller: Caller) => (caller === 'anonymous' ? null : tokens[caller]);
 
 async function createOrg(
   token: string,
@@ -61,21 +60,10 @@ async function addToScratch(userId: number, role: string) {
   expect(res.status).toBe(201);
 }
 
-const ALL_READ = { superuser: 200, manager: 200, member: 200, viewer: 200, patient: 200, anonymous: 401 };
-const MANAGERS_ONLY = (ok: number) => ({
-  superuser: ok,
-  manager: ok,
-  member: 403,
-  viewer: 403,
-  patient: 403,
-  anonymous: 401,
-});
+const ALL_READ = everyone(200, ORG_CALLERS);
+const MANAGERS_ONLY = (ok: number) => allow(ok, ['superuser', 'manager'], ORG_CALLERS);
 
-const CASES: readonly {
-  action: string;
-  request: () => Promise<Request>;
-  expected: Record<Caller, number>;
-}[] = [
+const CASES: readonly MatrixCase[] = [
   {
     action: 'GET /organizations',
     request: async () => ({ path: '/api/v1/organizations' }),
@@ -189,19 +177,16 @@ afterAll(async () => {
   if (cleanupUsers.length > 0) await db.delete(users).where(inArray(users.id, cleanupUsers));
 });
 
-describe('organization access matrix (E.2)', () => {
-  const rows = CASES.flatMap((c) => CALLERS.map((caller) => ({ ...c, caller, status: c.expected[caller] })));
-  it.each(rows)('$action as $caller → $status', async ({ request, caller, status }) => {
-    const { path, method, body } = await request();
-    const res = await api<{ id?: number; partOf?: number }>(path, tokenOf(caller), { method, body });
-    if (res.status === 201 && res.body.partOf === 0 && res.body.id !== undefined)
-      cleanupOrgs.push(res.body.id);
-    expect(res.status).toBe(status);
-  });
+describeMatrix('organization access matrix (E.2)', CASES, {
+  tokens: () => tokens,
+  onResponse: (res) => {
+    const id = res.body?.id;
+    if (res.status === 201 && res.body?.partOf === 0 && typeof id === 'number') cleanupOrgs.push(id);
+  },
 });
 
 describe('organization access across tenants (E.3)', () => {
-  const CROSS: readonly { who: Actor; action: string; request: Request; status: number }[] = [
+  const CROSS: readonly { who: Actor; action: string; request: MatrixRequest; status: number }[] = [
     {
       who: 'outsider',
       action: 'read BIDS studies',

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { organizations, practitionerOrganizations, studies, users } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, FORBIDDEN, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { accessTokenFor, bearer } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
 
@@ -17,12 +18,6 @@ interface Org {
   currentUserRole: string | null;
   children: Org[];
 }
-interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 interface Practitioner {
   id: number;
   userId: number;
@@ -30,10 +25,7 @@ interface Practitioner {
 }
 
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 const ORG_NOT_FOUND = { detail: 'No Organization matches the given query.' };
-const pageStatements = (statements: string[]) => statements.filter((s) => !s.includes('token_revocations'));
 
 let tokens: Record<Actor, string>;
 /** Top-level organizations this file created; deleting them cascades to everything under them. */
@@ -64,6 +56,14 @@ async function addMember(orgId: number, userId: number, role: string, token = to
     body: { jheUserId: userId, organizationPartitionerRole: role },
   });
   expect([200, 201]).toContain(res.status);
+}
+
+/** A fresh top-level organization managed by a fresh practitioner (`boss`). */
+async function managedOrg(label: string): Promise<{ top: Org; boss: Practitioner }> {
+  const top = await newOrg(tokens.superuser, { name: `${label} ${unique()}`, type: 'edu' });
+  const boss = await newPractitioner();
+  await addMember(top.id, boss.userId, 'manager');
+  return { top, boss };
 }
 
 beforeAll(async () => {
@@ -167,7 +167,7 @@ describe('GET /api/v1/organizations', () => {
     const many = await countStatements('/api/v1/organizations?page_size=1000', init);
     expect(one.status).toBe(200);
     expect((many.body as Page<Org>).results.length).toBeGreaterThanOrEqual(9);
-    expect(pageStatements(many.statements)).toEqual(pageStatements(one.statements));
+    expect(ownStatements(many.statements)).toEqual(ownStatements(one.statements));
   });
 });
 
@@ -286,7 +286,7 @@ describe('GET /api/v1/organizations/{id}/tree', () => {
     const flat = await countStatements('/api/v1/organizations/20008/tree', init);
     expect(deep.status).toBe(200);
     expect(flat.body).toEqual(leaf(20008, 'Olgin Lab', 20006, null));
-    expect(pageStatements(deep.statements)).toEqual(pageStatements(flat.statements));
+    expect(ownStatements(deep.statements)).toEqual(ownStatements(flat.statements));
   });
 
   it('answers 404 for a missing organization', async () => {
@@ -347,9 +347,7 @@ describe('POST /api/v1/organizations', () => {
   });
 
   it('makes the creator of a sub-organization its manager', async () => {
-    const top = await newOrg(tokens.superuser, { name: `Parent ${unique()}`, type: 'edu' });
-    const boss = await newPractitioner();
-    await addMember(top.id, boss.userId, 'manager');
+    const { top, boss } = await managedOrg('Parent');
     const name = `Child ${unique()}`;
     const res = await api<Org>('/api/v1/organizations', boss.token, {
       method: 'POST',
@@ -395,9 +393,7 @@ describe('PATCH/PUT /api/v1/organizations/{id}', () => {
   let top: Org;
   let boss: Practitioner;
   beforeAll(async () => {
-    top = await newOrg(tokens.superuser, { name: `Edit ${unique()}`, type: 'edu' });
-    boss = await newPractitioner();
-    await addMember(top.id, boss.userId, 'manager');
+    ({ top, boss } = await managedOrg('Edit'));
   });
 
   it('lets a manager of the parent rename a sub-organization', async () => {
@@ -549,9 +545,7 @@ describe('POST /api/v1/organizations/{id}/user and DELETE /remove_user', () => {
   let top: Org;
   let boss: Practitioner;
   beforeAll(async () => {
-    top = await newOrg(tokens.superuser, { name: `Members ${unique()}`, type: 'edu' });
-    boss = await newPractitioner();
-    await addMember(top.id, boss.userId, 'manager');
+    ({ top, boss } = await managedOrg('Members'));
   });
 
   it('adds a practitioner (201), then changes the role (200), accepting both role spellings', async () => {

@@ -17,11 +17,10 @@ import {
   users,
   type PractitionerRole,
 } from '../../src/db/schema';
+import { unique } from '../fixtures/builders';
 import { accessTokenFor } from '../fixtures/oauth';
 
 export const db = createDb(env.DB);
-
-export const unique = () => crypto.randomUUID().slice(0, 8);
 
 /** Keep only seeded ids (API.md F): other files add rows to the same organizations. */
 export const seeded = (ids: readonly number[], last: number) => ids.filter((id) => id <= last);

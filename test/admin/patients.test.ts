@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { observations, patientOrganizations, patients, users } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, FORBIDDEN, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { bearer, ORIGIN } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
+import { BIDS_ORGANIZATION, PETER_PATIENT } from '../fixtures/seed-wire';
 import {
   db,
   makeObservation,
@@ -13,15 +15,8 @@ import {
   makePatient,
   makePractitioner,
   seeded,
-  unique,
 } from './patients.fixtures';
 
-interface Page<T = Record<string, unknown>> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 interface PatientBody {
   id: number;
   jheUserId: number;
@@ -30,29 +25,6 @@ interface PatientBody {
   [key: string]: unknown;
 }
 
-const BIDS = {
-  id: 20003,
-  name: 'Berkeley Institute for Data Science (BIDS)',
-  type: 'edu',
-  partOf: 20002,
-  currentUserRole: null,
-  children: [],
-};
-const PETER = {
-  id: 40001,
-  jheUserId: 10006,
-  identifiers: [
-    { id: 1, system: 'https://openwearables.io/ns/patient-id', value: 'abc123' },
-    { id: 2, system: 'urn:oid:1.2.3.4', value: 'E1234' },
-  ],
-  nameFamily: 'ThePatient',
-  nameGiven: 'Peter',
-  birthDate: '1980-01-01',
-  telecomPhone: '347-111-1111',
-  telecomEmail: 'peter@example.com',
-  organizations: [BIDS],
-};
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 const NOT_FOUND = { detail: 'No Patient matches the given query.' };
 
 let tokens: Record<Actor, string>;
@@ -77,7 +49,7 @@ describe('GET /api/v1/patients', () => {
   it('returns full Patient objects with identifiers in the DRF envelope', async () => {
     const res = await api<Page>('/api/v1/patients?patient_id=40001', tokens.viewer);
     expect(res).toMatchObject({ status: 200 });
-    expect(res.body).toEqual({ count: 1, next: null, previous: null, results: [PETER] });
+    expect(res.body).toEqual({ count: 1, next: null, previous: null, results: [PETER_PATIENT] });
   });
 
   it('narrows by organization (only a shared one), study, patient and identifier value, in either casing', async () => {
@@ -149,18 +121,22 @@ describe('GET /api/v1/patients', () => {
     const many = await countStatements(`${ORIGIN}/api/v1/patients?page_size=40&organization_id=${org}`, init);
     expect(one.status).toBe(200);
     expect((many.body as Page).results).toHaveLength(40);
-    // The bearer check's periodic revocation sync is not part of the list.
-    const own = (statements: string[]) => statements.filter((q) => !q.includes('token_revocations'));
     // count, page, identifiers, organizations, sticky settings: one batch.
-    expect(own(one.statements)).toHaveLength(5);
-    expect(own(many.statements)).toHaveLength(5);
+    expect(ownStatements(one.statements)).toHaveLength(5);
+    expect(ownStatements(many.statements)).toHaveLength(5);
   });
 });
 
 describe('GET /api/v1/patients/{id}', () => {
   it('shows a practitioner sharing an organization, and the patient themself, the full object', async () => {
-    expect(await api('/api/v1/patients/40001', tokens.viewer)).toMatchObject({ status: 200, body: PETER });
-    expect(await api('/api/v1/patients/40001', tokens.patient)).toMatchObject({ status: 200, body: PETER });
+    expect(await api('/api/v1/patients/40001', tokens.viewer)).toMatchObject({
+      status: 200,
+      body: PETER_PATIENT,
+    });
+    expect(await api('/api/v1/patients/40001', tokens.patient)).toMatchObject({
+      status: 200,
+      body: PETER_PATIENT,
+    });
   });
 
   it('is 403 for practitioners of other organizations and other patients [R]', async () => {
@@ -191,7 +167,10 @@ describe('GET /api/v1/patients/{id}', () => {
 
 describe('GET /api/v1/patients/me', () => {
   it('returns the calling patient', async () => {
-    expect(await api('/api/v1/patients/me', tokens.patient)).toMatchObject({ status: 200, body: PETER });
+    expect(await api('/api/v1/patients/me', tokens.patient)).toMatchObject({
+      status: 200,
+      body: PETER_PATIENT,
+    });
   });
 
   it('is 403 for practitioners', async () => {
@@ -228,7 +207,7 @@ describe('POST /api/v1/patients', () => {
       birthDate: '1990-01-03',
       telecomPhone: '+1-202-555-0342',
       telecomEmail: email,
-      organizations: [BIDS],
+      organizations: [BIDS_ORGANIZATION],
     });
     const user = await db.select().from(users).where(eq(users.id, res.body.jheUserId)).get();
     expect(user).toMatchObject({ email, userType: 'patient', isSuperuser: false });
@@ -495,7 +474,7 @@ describe('GET /api/v1/patients/global_lookup', () => {
       '/api/v1/patients/global_lookup?email=peter@example.com',
       tokens.outsider,
     );
-    expect(res).toMatchObject({ status: 200, body: [PETER] });
+    expect(res).toMatchObject({ status: 200, body: [PETER_PATIENT] });
     const none = await api('/api/v1/patients/global_lookup?email=nobody@example.com', tokens.outsider);
     expect(none).toMatchObject({ status: 200, body: [] });
   });

@@ -1,26 +1,15 @@
 import { env } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { users } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { allow, describeMatrix, type MatrixCase } from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
-/** API.md C.4 / E.2 "Practitioners & settings admin": superusers only, others 403, anonymous 401. */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'outsider' | 'patient' | 'anonymous';
-const CALLERS: readonly Caller[] = [
-  'superuser',
-  'manager',
-  'member',
-  'viewer',
-  'outsider',
-  'patient',
-  'anonymous',
-];
-
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
 let tokens: Record<Actor, string>;
 const cleanupUsers: number[] = [];
 
@@ -34,20 +23,23 @@ async function freshPractitioner(): Promise<number> {
   return res.body.id;
 }
 
-const CASES: readonly {
-  action: string;
-  ok: number;
-  request: () => Promise<{ path: string; method?: string; body?: unknown }>;
-}[] = [
-  { action: 'GET /practitioners', ok: 200, request: async () => ({ path: '/api/v1/practitioners' }) },
+/** API.md C.4 / E.2 "Practitioners & settings admin": superusers only, others 403, anonymous 401. */
+const superuserOnly = (ok: number) => allow(ok, ['superuser']);
+
+const CASES: readonly MatrixCase[] = [
+  {
+    action: 'GET /practitioners',
+    expected: superuserOnly(200),
+    request: async () => ({ path: '/api/v1/practitioners' }),
+  },
   {
     action: 'GET /practitioners/{id}',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({ path: '/api/v1/practitioners/80002' }),
   },
   {
     action: 'POST /practitioners',
-    ok: 201,
+    expected: superuserOnly(201),
     request: async () => ({
       path: '/api/v1/practitioners',
       method: 'POST',
@@ -56,7 +48,7 @@ const CASES: readonly {
   },
   {
     action: 'PATCH /practitioners/{id}',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({
       path: `/api/v1/practitioners/${await freshPractitioner()}`,
       method: 'PATCH',
@@ -65,7 +57,7 @@ const CASES: readonly {
   },
   {
     action: 'DELETE /practitioners/{id}',
-    ok: 204,
+    expected: superuserOnly(204),
     request: async () => ({ path: `/api/v1/practitioners/${await freshPractitioner()}`, method: 'DELETE' }),
   },
 ];
@@ -79,21 +71,10 @@ afterAll(async () => {
   if (cleanupUsers.length > 0) await db.delete(users).where(inArray(users.id, cleanupUsers));
 });
 
-describe('practitioners access matrix (C.4)', () => {
-  const rows = CASES.flatMap((c) =>
-    CALLERS.map((caller) => ({
-      ...c,
-      caller,
-      status: caller === 'superuser' ? c.ok : caller === 'anonymous' ? 401 : 403,
-    })),
-  );
-  it.each(rows)('$action as $caller → $status', async ({ request, caller, status }) => {
-    const { path, method, body } = await request();
-    const res = await api<{ jheUserId?: number }>(path, caller === 'anonymous' ? null : tokens[caller], {
-      method,
-      body,
-    });
-    if (res.status === 201 && res.body.jheUserId !== undefined) cleanupUsers.push(res.body.jheUserId);
-    expect(res.status).toBe(status);
-  });
+describeMatrix('practitioners access matrix (C.4)', CASES, {
+  tokens: () => tokens,
+  onResponse: (res) => {
+    const userId = res.body?.jheUserId;
+    if (res.status === 201 && typeof userId === 'number') cleanupUsers.push(userId);
+  },
 });

@@ -1,26 +1,15 @@
 import { env } from 'cloudflare:test';
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { settings } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { allow, describeMatrix, type MatrixCase } from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
-/** API.md C.10 / E.2 "Practitioners & settings admin": superusers only, others 403, anonymous 401. */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'outsider' | 'patient' | 'anonymous';
-const CALLERS: readonly Caller[] = [
-  'superuser',
-  'manager',
-  'member',
-  'viewer',
-  'outsider',
-  'patient',
-  'anonymous',
-];
-
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
 let tokens: Record<Actor, string>;
 const cleanupKeys: string[] = [];
 
@@ -41,20 +30,23 @@ const newKey = () => {
   return key;
 };
 
-const CASES: readonly {
-  action: string;
-  ok: number;
-  request: () => Promise<{ path: string; method?: string; body?: unknown }>;
-}[] = [
-  { action: 'GET /jhe_settings', ok: 200, request: async () => ({ path: '/api/v1/jhe_settings' }) },
+/** API.md C.10 / E.2 "Practitioners & settings admin": superusers only, others 403, anonymous 401. */
+const superuserOnly = (ok: number) => allow(ok, ['superuser']);
+
+const CASES: readonly MatrixCase[] = [
+  {
+    action: 'GET /jhe_settings',
+    expected: superuserOnly(200),
+    request: async () => ({ path: '/api/v1/jhe_settings' }),
+  },
   {
     action: 'GET /jhe_settings/{id}',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({ path: `/api/v1/jhe_settings/${await freshSetting()}` }),
   },
   {
     action: 'POST /jhe_settings',
-    ok: 201,
+    expected: superuserOnly(201),
     request: async () => ({
       path: '/api/v1/jhe_settings',
       method: 'POST',
@@ -63,7 +55,7 @@ const CASES: readonly {
   },
   {
     action: 'PATCH /jhe_settings/{id}',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({
       path: `/api/v1/jhe_settings/${await freshSetting()}`,
       method: 'PATCH',
@@ -72,7 +64,7 @@ const CASES: readonly {
   },
   {
     action: 'PUT /jhe_settings/{id}',
-    ok: 200,
+    expected: superuserOnly(200),
     request: async () => ({
       path: `/api/v1/jhe_settings/${await freshSetting()}`,
       method: 'PUT',
@@ -81,7 +73,7 @@ const CASES: readonly {
   },
   {
     action: 'DELETE /jhe_settings/{id}',
-    ok: 204,
+    expected: superuserOnly(204),
     request: async () => ({ path: `/api/v1/jhe_settings/${await freshSetting()}`, method: 'DELETE' }),
   },
 ];
@@ -95,17 +87,4 @@ afterAll(async () => {
   await db.delete(settings).where(inArray(settings.key, cleanupKeys));
 });
 
-describe('settings access matrix (C.10)', () => {
-  const rows = CASES.flatMap((c) =>
-    CALLERS.map((caller) => ({
-      ...c,
-      caller,
-      status: caller === 'superuser' ? c.ok : caller === 'anonymous' ? 401 : 403,
-    })),
-  );
-  it.each(rows)('$action as $caller → $status', async ({ request, caller, status }) => {
-    const { path, method, body } = await request();
-    const res = await api(path, caller === 'anonymous' ? null : tokens[caller], { method, body });
-    expect(res.status).toBe(status);
-  });
-});
+describeMatrix('settings access matrix (C.10)', CASES, { tokens: () => tokens });

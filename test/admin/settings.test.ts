@@ -5,8 +5,9 @@ import { createDb } from '../../src/db/client';
 import { settings } from '../../src/db/schema';
 import { readSetting } from '../../src/db/settings';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { bearer } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
 
@@ -17,19 +18,13 @@ interface Setting {
   resolvedValue: unknown;
   lastUpdated: string;
 }
-interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
 const NOT_FOUND = { detail: 'No JheSetting matches the given query.' };
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** Drizzle omits the `offset` on page 1. */
 const pageStatements = (statements: string[]) =>
-  statements.filter((s) => !s.includes('token_revocations')).map((s) => s.replace(/ offset \?$/, ''));
+  ownStatements(statements).map((s) => s.replace(/ offset \?$/, ''));
 
 let tokens: Record<Actor, string>;
 const cleanupKeys: string[] = [];

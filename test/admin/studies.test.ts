@@ -9,26 +9,14 @@ import {
   studyScopeRequests,
 } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, FORBIDDEN, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, ownStatements } from '../fixtures/count-queries';
 import { bearer, ORIGIN } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
-import {
-  db,
-  makeOrganization,
-  makePatient,
-  makePractitioner,
-  makeStudy,
-  seeded,
-  unique,
-} from './patients.fixtures';
+import { OMH, SCOPE } from '../fixtures/seed-wire';
+import { db, makeOrganization, makePatient, makePractitioner, makeStudy, seeded } from './patients.fixtures';
 
-interface Page<T = Record<string, unknown>> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 interface StudyRef {
   id: number;
   name: string;
@@ -37,8 +25,7 @@ interface StudyRef {
   iconUrl: string | null;
 }
 
-const OMH = 'https://w3id.org/openmhealth';
-const BP = { id: 50002, codingSystem: OMH, codingCode: 'omh:blood-pressure:4.0', text: 'Blood pressure' };
+const { bloodPressure: BP } = SCOPE;
 const BIDS = { id: 20003, name: 'Berkeley Institute for Data Science (BIDS)', type: 'edu' };
 const STUDY_30001 = {
   id: 30001,
@@ -55,7 +42,6 @@ const STUDY_30002 = {
   iconUrl: null,
 };
 const STUDY_FORBIDDEN = { detail: 'Current User does not have authorization to access this Study.' };
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
 
 let tokens: Record<Actor, string>;
 beforeAll(async () => {
@@ -117,10 +103,9 @@ describe('GET /api/v1/studies', () => {
     const many = await countStatements(`${ORIGIN}/api/v1/studies?page_size=30&organization_id=${org}`, init);
     expect((one.body as Page).results).toHaveLength(1);
     expect((many.body as Page).results).toHaveLength(30);
-    const own = (statements: string[]) => statements.filter((q) => !q.includes('token_revocations'));
     // count, page, organizations, sticky settings: one batch.
-    expect(own(one.statements)).toHaveLength(4);
-    expect(own(many.statements)).toHaveLength(4);
+    expect(ownStatements(one.statements)).toHaveLength(4);
+    expect(ownStatements(many.statements)).toHaveLength(4);
   });
 });
 
@@ -317,9 +302,8 @@ describe('/api/v1/studies/{id}/patients', () => {
     const one = await countStatements(`${ORIGIN}/api/v1/studies/${study.id}/patients?page_size=1`, init);
     const many = await countStatements(`${ORIGIN}/api/v1/studies/${study.id}/patients?page_size=25`, init);
     expect((many.body as Page).results).toHaveLength(25);
-    const own = (statements: string[]) => statements.filter((q) => !q.includes('token_revocations'));
-    expect(own(one.statements)).toHaveLength(4);
-    expect(own(many.statements)).toHaveLength(4);
+    expect(ownStatements(one.statements)).toHaveLength(4);
+    expect(ownStatements(many.statements)).toHaveLength(4);
   });
 
   it('POST enrols patients of the study’s organization (201), keeping existing enrolments', async () => {

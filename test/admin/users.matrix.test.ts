@@ -5,33 +5,35 @@ import { createDb } from '../../src/db/client';
 import { users } from '../../src/db/schema';
 import { actorTokens, USERS, type Actor } from '../fixtures/actors';
 import { api } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import {
+  allow,
+  CALLERS,
+  describeMatrix,
+  everyone,
+  type AuthenticatedCaller,
+  type MatrixCaller,
+  type MatrixCase,
+} from '../fixtures/matrix';
 import { seedTestData } from '../fixtures/seed';
 
 /** API.md C.1 [R] and E.6 for the users endpoints; writes to others' accounts hit fresh accounts. */
-type Caller = 'superuser' | 'manager' | 'member' | 'viewer' | 'patient' | 'anonymous';
-const CALLERS: readonly Caller[] = ['superuser', 'manager', 'member', 'viewer', 'patient', 'anonymous'];
-const FIRST_NAMES: Record<Exclude<Caller, 'anonymous'>, string> = {
+const USER_CALLERS = CALLERS.filter((caller) => caller !== 'outsider');
+const FIRST_NAMES: Record<AuthenticatedCaller, string> = {
   superuser: 'Sam',
   manager: 'Mary',
   member: 'Megan',
   viewer: 'Victor',
   patient: 'Peter',
+  outsider: 'Mark',
 };
 
-interface Request {
-  path: string;
-  method?: string;
-  body?: unknown;
-}
-
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
 let tokens: Record<Actor, string>;
 const cleanupUsers: number[] = [];
 
-const tokenOf = (caller: Caller) => (caller === 'anonymous' ? null : tokens[caller]);
 /** The caller's own user id (the superuser's for the anonymous caller, who never gets that far). */
-const ownId = (caller: Caller) => USERS[caller === 'anonymous' ? 'superuser' : caller];
+const ownId = (caller: MatrixCaller) => USERS[caller === 'anonymous' ? 'superuser' : caller];
 
 async function freshUser(): Promise<number> {
   const res = await api<{ id: number }>('/api/v1/users', tokens.superuser, {
@@ -43,29 +45,11 @@ async function freshUser(): Promise<number> {
   return res.body.id;
 }
 
-const EVERYONE = (ok: number) => ({
-  superuser: ok,
-  manager: ok,
-  member: ok,
-  viewer: ok,
-  patient: ok,
-  anonymous: 401,
-});
-const SUPERUSER_ONLY = (ok: number) => ({
-  superuser: ok,
-  manager: 403,
-  member: 403,
-  viewer: 403,
-  patient: 403,
-  anonymous: 401,
-});
+const EVERYONE = (ok: number) => everyone(ok, USER_CALLERS);
+const SUPERUSER_ONLY = (ok: number) => allow(ok, ['superuser'], USER_CALLERS);
 
-const CASES: readonly {
-  action: string;
-  request: (caller: Caller) => Promise<Request>;
-  /** A caller left out has no meaningful row (e.g. the superuser changing its own email). */
-  expected: Partial<Record<Caller, number>>;
-}[] = [
+/** A caller left out of a row has no meaningful request (e.g. the superuser changing its own email). */
+const CASES: readonly MatrixCase[] = [
   { action: 'GET /users', request: async () => ({ path: '/api/v1/users' }), expected: EVERYONE(200) },
   {
     action: 'GET /users/profile',
@@ -153,19 +137,12 @@ afterAll(async () => {
   if (cleanupUsers.length > 0) await db.delete(users).where(inArray(users.id, cleanupUsers));
 });
 
-describe('users access matrix (C.1 [R], E.6)', () => {
-  const rows = CASES.flatMap((c) =>
-    CALLERS.flatMap((caller) => {
-      const status = c.expected[caller];
-      return status === undefined ? [] : [{ action: c.action, request: c.request, caller, status }];
-    }),
-  );
-  it.each(rows)('$action as $caller → $status', async ({ request, caller, status }) => {
-    const { path, method, body } = await request(caller);
-    const res = await api<{ id?: number }>(path, tokenOf(caller), { method, body });
-    if (res.status === 201 && res.body.id !== undefined) cleanupUsers.push(res.body.id);
-    expect(res.status).toBe(status);
-  });
+describeMatrix('users access matrix (C.1 [R], E.6)', CASES, {
+  tokens: () => tokens,
+  onResponse: (res) => {
+    const id = res.body?.id;
+    if (res.status === 201 && typeof id === 'number') cleanupUsers.push(id);
+  },
 });
 
 describe('users across tenants (E.6)', () => {

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { users } from '../../src/db/schema';
 import { actorTokens, type Actor } from '../fixtures/actors';
-import { api } from '../fixtures/api';
-import { countStatements } from '../fixtures/count-queries';
+import { api, FORBIDDEN, type Page } from '../fixtures/api';
+import { unique } from '../fixtures/builders';
+import { countStatements, statementShapes } from '../fixtures/count-queries';
 import { accessTokenFor, bearer } from '../fixtures/oauth';
 import { seedTestData } from '../fixtures/seed';
+import { PETER_PATIENT } from '../fixtures/seed-wire';
 
 interface User {
   id: number;
@@ -18,34 +20,10 @@ interface User {
   userType: string | null;
   isSuperuser: boolean;
 }
-interface Page<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
 
 const db = createDb(env.DB);
-const unique = () => crypto.randomUUID().slice(0, 8);
-const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
-/**
- * The page's statements, with `IN (?, ?, …)` lists folded (their length follows the page size) and
- * the `offset` dropped (Drizzle omits it on page 1): what is left is one shape per table read.
- */
-const pageStatements = (statements: string[]) =>
-  statements
-    .filter((s) => !s.includes('token_revocations'))
-    .map((s) => s.replace(/\(\?(, \?)*\)/g, '(?…)').replace(/ offset \?$/, ''));
 const seededIds = (page: Page<User>) => page.results.map((u) => u.id).filter((id) => id <= 10011);
 
-const BIDS_ORG = {
-  id: 20003,
-  name: 'Berkeley Institute for Data Science (BIDS)',
-  type: 'edu',
-  partOf: 20002,
-  currentUserRole: null,
-  children: [],
-};
 const MARY = {
   id: 10002,
   email: 'mary@example.com',
@@ -60,20 +38,7 @@ const PETER = {
   email: 'peter@example.com',
   firstName: 'Peter',
   lastName: 'ThePatient',
-  patient: {
-    id: 40001,
-    jheUserId: 10006,
-    identifiers: [
-      { id: 1, system: 'https://openwearables.io/ns/patient-id', value: 'abc123' },
-      { id: 2, system: 'urn:oid:1.2.3.4', value: 'E1234' },
-    ],
-    nameFamily: 'ThePatient',
-    nameGiven: 'Peter',
-    birthDate: '1980-01-01',
-    telecomPhone: '347-111-1111',
-    telecomEmail: 'peter@example.com',
-    organizations: [BIDS_ORG],
-  },
+  patient: PETER_PATIENT,
   userType: 'patient',
   isSuperuser: false,
 };
@@ -153,7 +118,7 @@ describe('GET /api/v1/users', () => {
     const one = await countStatements(`/api/v1/users?page_size=1&page=${peterAt + 1}`, init);
     expect((one.body as Page<User>).results).toEqual([PETER]);
     expect((many.body as Page<User>).results.length).toBeGreaterThanOrEqual(6);
-    expect(pageStatements(many.statements)).toEqual(pageStatements(one.statements));
+    expect(statementShapes(many.statements)).toEqual(statementShapes(one.statements));
   });
 });
 

@@ -88,36 +88,28 @@ function Patients({ study, manage }) {
   </section>`;
 }
 
-function ScopeRequests({ study, manage }) {
-  const requests = useApi(`/studies/${study.id}/scope_requests`);
-  const scopes = useApi(manage ? '/data_sources/all_scopes' : null);
-  const requested = new Set((requests.data ?? []).map((r) => r.scopeCode.id));
-  const options = (scopes.data ?? []).filter((s) => !requested.has(s.id)).map((s) => [String(s.id), s.text]);
-  const add = async (values) => {
-    await api.post(`/studies/${study.id}/scope_requests`, { scopeCodeId: Number(values.scopeCodeId) });
-    requests.reload();
-  };
-  const remove = async (scopeCodeId) => {
-    await api.delete(`/studies/${study.id}/scope_requests`, { scopeCodeId });
-    requests.reload();
-  };
-  return html`<section aria-labelledby="scopes">
-    <h2 id="scopes">Requested data types</h2>
-    <${Resource} state=${requests}>
+/**
+ * One kind of study link (scope requests, data sources): the linked items, each removable by a
+ * manager, and a form adding one of `options` (the items not linked yet).
+ */
+function StudyLinks({ id, title, state, empty, item, onRemove, manage, options, add }) {
+  return html`<section aria-labelledby=${id}>
+    <h2 id=${id}>${title}</h2>
+    <${Resource} state=${state}>
       ${(list) =>
         list.length === 0
-          ? html`<${Empty}>This study requests no data types yet.<//>`
+          ? html`<${Empty}>${empty}<//>`
           : html`<ul class="list">
               ${list.map(
-                (r) =>
-                  html`<li key=${r.id}>
-                    ${r.scopeCode.text} <code>${r.scopeCode.codingCode}</code>
+                (link) =>
+                  html`<li key=${link.id}>
+                    ${item(link)}
                     ${
                       manage
                         ? html` <${ActionButton}
                             label="Remove"
                             className="danger"
-                            onClick=${() => remove(r.scopeCode.id)}
+                            onClick=${() => onRemove(link)}
                           />`
                         : null
                     }
@@ -127,12 +119,44 @@ function ScopeRequests({ study, manage }) {
     <//>
     ${
       manage && options.length > 0
-        ? html`<${ActionForm} title="Request a data type" submitLabel="Add data type" onSubmit=${add}>
-            <${Select} label="Data type" name="scopeCodeId" options=${options} />
+        ? html`<${ActionForm} title=${add.title} submitLabel=${add.submitLabel} onSubmit=${add.onSubmit}>
+            <${Select} label=${add.label} name=${add.name} options=${options} />
           <//>`
         : null
     }
   </section>`;
+}
+
+function ScopeRequests({ study, manage }) {
+  const requests = useApi(`/studies/${study.id}/scope_requests`);
+  const scopes = useApi(manage ? '/data_sources/all_scopes' : null);
+  const requested = new Set((requests.data ?? []).map((r) => r.scopeCode.id));
+  const options = (scopes.data ?? []).filter((s) => !requested.has(s.id)).map((s) => [String(s.id), s.text]);
+  const add = async (values) => {
+    await api.post(`/studies/${study.id}/scope_requests`, { scopeCodeId: Number(values.scopeCodeId) });
+    requests.reload();
+  };
+  const remove = async (r) => {
+    await api.delete(`/studies/${study.id}/scope_requests`, { scopeCodeId: r.scopeCode.id });
+    requests.reload();
+  };
+  return html`<${StudyLinks}
+    id="scopes"
+    title="Requested data types"
+    state=${requests}
+    empty="This study requests no data types yet."
+    item=${(r) => html`${r.scopeCode.text} <code>${r.scopeCode.codingCode}</code>`}
+    onRemove=${remove}
+    manage=${manage}
+    options=${options}
+    add=${{
+      title: 'Request a data type',
+      submitLabel: 'Add data type',
+      onSubmit: add,
+      label: 'Data type',
+      name: 'scopeCodeId',
+    }}
+  />`;
 }
 
 function DataSources({ study, manage }) {
@@ -146,42 +170,27 @@ function DataSources({ study, manage }) {
     await api.post(`/studies/${study.id}/data_sources`, { dataSourceId: Number(values.dataSourceId) });
     links.reload();
   };
-  const remove = async (dataSourceId) => {
-    await api.delete(`/studies/${study.id}/data_sources`, { dataSourceId });
+  const remove = async (l) => {
+    await api.delete(`/studies/${study.id}/data_sources`, { dataSourceId: l.dataSource.id });
     links.reload();
   };
-  return html`<section aria-labelledby="sources">
-    <h2 id="sources">Data sources</h2>
-    <${Resource} state=${links}>
-      ${(list) =>
-        list.length === 0
-          ? html`<${Empty}>No data sources linked.<//>`
-          : html`<ul class="list">
-              ${list.map(
-                (l) =>
-                  html`<li key=${l.id}>
-                    ${l.dataSource.name} <span class="muted">${l.dataSource.type}</span>
-                    ${
-                      manage
-                        ? html` <${ActionButton}
-                            label="Remove"
-                            className="danger"
-                            onClick=${() => remove(l.dataSource.id)}
-                          />`
-                        : null
-                    }
-                  </li>`,
-              )}
-            </ul>`}
-    <//>
-    ${
-      manage && options.length > 0
-        ? html`<${ActionForm} title="Link a data source" submitLabel="Add data source" onSubmit=${add}>
-            <${Select} label="Data source" name="dataSourceId" options=${options} />
-          <//>`
-        : null
-    }
-  </section>`;
+  return html`<${StudyLinks}
+    id="sources"
+    title="Data sources"
+    state=${links}
+    empty="No data sources linked."
+    item=${(l) => html`${l.dataSource.name} <span class="muted">${l.dataSource.type}</span>`}
+    onRemove=${remove}
+    manage=${manage}
+    options=${options}
+    add=${{
+      title: 'Link a data source',
+      submitLabel: 'Add data source',
+      onSubmit: add,
+      label: 'Data source',
+      name: 'dataSourceId',
+    }}
+  />`;
 }
 
 export function StudyView({ params, profile }) {
