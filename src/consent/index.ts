@@ -2,6 +2,7 @@
 export { rolesForPatient, rolesInOrganizations, sharedOrganizationRoles } from './memberships';
 export { can, type Action, type Target } from './policy';
 export {
+  consentedPairs,
   dataSourcesVisibleTo,
   memberOrganizationIds,
   observationsVisibleTo,

@@ -88,33 +88,37 @@ export function studiesVisibleTo(db: Db, principal: Principal): SQL {
  */
 export function observationsVisibleTo(db: Db, principal: Principal, options: { studyId?: number } = {}): SQL {
   switch (principal.kind) {
-    case 'practitioner': {
-      const pairs = db
-        .select({ patientId: studyPatients.patientId, scopeCodeId: consents.scopeCodeId })
-        .from(studyPatients)
-        .innerJoin(studies, eq(studies.id, studyPatients.studyId))
-        .innerJoin(consents, and(eq(consents.studyPatientId, studyPatients.id), eq(consents.consented, true)))
-        .innerJoin(
-          studyScopeRequests,
-          and(
-            eq(studyScopeRequests.studyId, studies.id),
-            eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId),
-          ),
-        )
-        .where(
-          and(
-            inArray(studies.organizationId, memberOrganizationIds(db, principal.practitionerId)),
-            options.studyId === undefined ? undefined : eq(studies.id, options.studyId),
-          ),
-        );
+    case 'practitioner':
       // Kept here, not in db/: this row-value IN is the consent rule itself (patient, consented scope).
-      return sql`(${observations.patientId}, ${observations.scopeCodeId}) IN ${pairs}`;
-    }
+      return sql`(${observations.patientId}, ${observations.scopeCodeId}) IN ${consentedPairs(db, principal.practitionerId, options)}`;
     case 'patient':
       return eq(observations.patientId, principal.patientId);
     case 'client':
       return NO_ROWS;
   }
+}
+
+/**
+ * The (patient, scope) pairs a practitioner may read, as a subquery (columns `patientId`,
+ * `scopeCodeId`; duplicates possible): the relation `observationsVisibleTo` tests against. The
+ * search reads it on its own to page per pair.
+ */
+export function consentedPairs(db: Db, practitionerId: number, options: { studyId?: number } = {}) {
+  return db
+    .select({ patientId: studyPatients.patientId, scopeCodeId: consents.scopeCodeId })
+    .from(studyPatients)
+    .innerJoin(studies, eq(studies.id, studyPatients.studyId))
+    .innerJoin(consents, and(eq(consents.studyPatientId, studyPatients.id), eq(consents.consented, true)))
+    .innerJoin(
+      studyScopeRequests,
+      and(eq(studyScopeRequests.studyId, studies.id), eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId)),
+    )
+    .where(
+      and(
+        inArray(studies.organizationId, memberOrganizationIds(db, practitionerId)),
+        options.studyId === undefined ? undefined : eq(studies.id, options.studyId),
+      ),
+    );
 }
 
 /**

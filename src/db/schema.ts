@@ -457,6 +457,8 @@ export const observations = sqliteTable(
   (t) => [
     index('observations_patient_scope_effective').on(t.patientId, t.scopeCodeId, t.effectiveStart, t.id),
     index('observations_last_updated').on(t.lastUpdated, t.id),
+    // Each visible (patient, scope) pair is an ordered range for the default newest-first search.
+    index('observations_patient_scope_last_updated').on(t.patientId, t.scopeCodeId, t.lastUpdated, t.id),
   ],
 );
 

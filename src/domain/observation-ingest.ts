@@ -4,10 +4,10 @@
  * existing identifiers) is read with one set query per table, and every accepted row is written in
  * one atomic `db.batch` of multi-row inserts sized to D1's 100 bound parameters.
  */
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import { patientsWritableBy } from '../consent';
-import { chunkedInserts, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
+import { insertObservations, type ObservationInsert } from '../db/observation-writes';
 import { isUniqueViolation } from '../db/errors';
 import { flag, pairIn } from '../db/expressions';
 import {
@@ -16,18 +16,18 @@ import {
   dataSources,
   dataSourceSupportedScopes,
   observationIdentifiers,
-  observations,
   patients,
   studyPatients,
 } from '../db/schema';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { AppError } from '../lib/errors';
+import type { ObservationStatus } from '../lib/observation-status';
 import type { Principal } from '../lib/principal';
 import { extractEffectiveTime, validateDataPoint } from '../omh';
 
 /** An Observation that passed the structural checks (D.6 checks 1-2), as the FHIR layer parsed it. */
 export interface NewObservation {
-  status: (typeof observations.$inferInsert)['status'] & string;
+  status: ObservationStatus;
   patientId: number;
   deviceReference: string | undefined;
   identifiers: { system: string; value: string }[];
@@ -91,7 +91,7 @@ async function ingestOnce(
   const seenInBatch = new Set<string>();
   const accepted: {
     index: number;
-    row: typeof observations.$inferInsert;
+    row: ObservationInsert;
     identifiers: { system: string; value: string }[];
   }[] = [];
   const outcomes: IngestOutcome[] = candidates.map((candidate, index) => {
@@ -122,7 +122,7 @@ function checkCandidate(
   facts: Facts,
   seenInBatch: Set<string>,
   now: Date,
-): typeof observations.$inferInsert {
+): ObservationInsert {
   const patient = facts.patients.get(obs.patientId);
   if (!patient)
     throw new AppError('invalid', `Patient id=${obs.patientId} can not be found.`, {
@@ -350,36 +350,13 @@ async function loadFacts(
  */
 async function writeAccepted(
   db: Db,
-  accepted: readonly {
-    row: typeof observations.$inferInsert;
-    identifiers: { system: string; value: string }[];
-  }[],
+  accepted: readonly { row: ObservationInsert; identifiers: { system: string; value: string }[] }[],
 ): Promise<number[]> {
-  if (accepted.length === 0) return [];
-  const n = accepted.length;
-  const identifierRows = accepted.flatMap((a, k) => a.identifiers.map((i) => ({ offset: n - 1 - k, ...i })));
-  const identifierInserts = chunkedInserts(
+  return insertObservations(
     db,
-    observationIdentifiers,
-    identifierRows.map((r) => ({
-      observationId: sql<number>`(SELECT max(${observations.id}) FROM ${observations}) - ${r.offset}`,
-      system: r.system,
-      value: r.value,
-    })),
+    accepted.map((a) => a.row),
+    accepted.flatMap((a, row) => a.identifiers.map((i) => ({ row, ...i }))),
   );
-  const lastId = db.select({ id: sql<number>`max(${observations.id})` }).from(observations);
-  const results = await runBatch(db, [
-    ...chunkedInserts(
-      db,
-      observations,
-      accepted.map((a) => a.row),
-    ),
-    ...identifierInserts,
-    lastId,
-  ]);
-  const last = (results.at(-1) as unknown as { id: number }[] | undefined)?.[0]?.id;
-  if (typeof last !== 'number') throw new Error('observation insert returned no id');
-  return accepted.map((_, k) => last - (n - 1 - k));
 }
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {

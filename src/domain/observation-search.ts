@@ -3,11 +3,12 @@
  * consent predicate, a total order ending in the id, and keyset paging; identifiers of the page
  * are read with one query per 100 ids. No N+1, no OFFSET.
  */
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { observationsVisibleTo } from '../consent';
+import { and, asc, count, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { consentedPairs, observationsVisibleTo } from '../consent';
 import type { Db } from '../db/client';
 import { inIds } from '../db/expressions';
 import type { SortKey } from '../db/keyset';
+import { mergedRangesPage } from '../db/merged-ranges';
 import {
   codeableConcepts,
   observationIdentifiers,
@@ -111,6 +112,54 @@ function identifierCondition(token: TokenCriterion): SQL | undefined {
   );
 }
 
+/**
+ * The filters that name patients and scopes (patient, identifier, organization, code), on the
+ * given patient and scope columns: they narrow observations and, equally, visible pairs.
+ */
+function relationshipConditions(
+  db: Db,
+  criteria: ObservationCriteria,
+  patientColumn: SQLWrapper,
+  scopeColumn: SQLWrapper,
+): SQL[] {
+  const conditions: SQL[] = [];
+  if (criteria.patientIds) conditions.push(inIds(patientColumn, criteria.patientIds));
+  for (const group of criteria.patientIdentifiers ?? []) {
+    conditions.push(
+      inArray(
+        patientColumn,
+        db
+          .select({ id: patientIdentifiers.patientId })
+          .from(patientIdentifiers)
+          .where(or(...group.map(identifierCondition))),
+      ),
+    );
+  }
+  if (criteria.organizationId !== undefined) {
+    conditions.push(
+      inArray(
+        patientColumn,
+        db
+          .select({ id: patientOrganizations.patientId })
+          .from(patientOrganizations)
+          .where(eq(patientOrganizations.organizationId, criteria.organizationId)),
+      ),
+    );
+  }
+  for (const group of criteria.codes ?? []) {
+    conditions.push(
+      inArray(
+        scopeColumn,
+        db
+          .select({ id: codeableConcepts.id })
+          .from(codeableConcepts)
+          .where(or(...group.map(codeCondition))),
+      ),
+    );
+  }
+  return conditions;
+}
+
 /** The WHERE clause: consent predicate AND every criterion (patients: only their own rows). */
 function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria): SQL | undefined {
   const visible = observationsVisibleTo(
@@ -122,40 +171,7 @@ function whereClause(db: Db, principal: Principal, criteria: ObservationCriteria
   const byId = criteria.ids && inIds(observations.id, criteria.ids);
   if (principal.kind !== 'practitioner') return and(visible, byId);
   const conditions: (SQL | undefined)[] = [visible, byId];
-  if (criteria.patientIds) conditions.push(inIds(observations.patientId, criteria.patientIds));
-  for (const group of criteria.patientIdentifiers ?? []) {
-    conditions.push(
-      inArray(
-        observations.patientId,
-        db
-          .select({ id: patientIdentifiers.patientId })
-          .from(patientIdentifiers)
-          .where(or(...group.map(identifierCondition))),
-      ),
-    );
-  }
-  if (criteria.organizationId !== undefined) {
-    conditions.push(
-      inArray(
-        observations.patientId,
-        db
-          .select({ id: patientOrganizations.patientId })
-          .from(patientOrganizations)
-          .where(eq(patientOrganizations.organizationId, criteria.organizationId)),
-      ),
-    );
-  }
-  for (const group of criteria.codes ?? []) {
-    conditions.push(
-      inArray(
-        observations.scopeCodeId,
-        db
-          .select({ id: codeableConcepts.id })
-          .from(codeableConcepts)
-          .where(or(...group.map(codeCondition))),
-      ),
-    );
-  }
+  conditions.push(...relationshipConditions(db, criteria, observations.patientId, observations.scopeCodeId));
   for (const bound of criteria.dates ?? [])
     conditions.push(dateCondition(observations.effectiveStart, bound));
   for (const bound of criteria.lastUpdated ?? [])
@@ -211,6 +227,8 @@ export async function searchObservations(
     studyId: criteria.studyId,
     organizationId: criteria.organizationId,
   });
+  const merged = await mergedPairsPage(db, principal, criteria, page);
+  if (merged) return merged;
   const { total, rows, nextAfter } = await keysetPage(db, {
     select: selectObservationRows(db),
     table: observations,
@@ -220,6 +238,93 @@ export async function searchObservations(
     page,
   });
   return { total, records: await withIdentifiers(db, rows), nextAfter };
+}
+
+/** Above this many visible pairs the merged read would pass D1's bound-parameter limit. */
+const MAX_MERGED_PAIRS = 40;
+
+/**
+ * The notebook read (newest or oldest first by lastUpdated, filters that only pick patients and
+ * scopes) paged per visible (patient, scope) pair: the pairs are read first, then each is an ordered
+ * index range and SQLite merges them (db/merged-ranges.ts). A page then costs the same at 10k or 1M
+ * observations, where the generic query sorts every visible row on every page. Returns undefined
+ * when the search is not of that shape (the generic keyset query serves it).
+ */
+async function mergedPairsPage(
+  db: Db,
+  principal: Principal,
+  criteria: ObservationCriteria,
+  page: PageQuery,
+): Promise<ObservationPage | undefined> {
+  const [sort, ...moreSorts] = criteria.sort;
+  if (
+    principal.kind !== 'practitioner' ||
+    page.totalOnly ||
+    page.offset !== undefined ||
+    moreSorts.length > 0 ||
+    (sort && sort.key !== '_lastUpdated') ||
+    criteria.ids ||
+    criteria.dates?.length ||
+    criteria.lastUpdated?.length ||
+    criteria.statuses?.length
+  ) {
+    return undefined;
+  }
+  const visible = consentedPairs(
+    db,
+    principal.practitionerId,
+    criteria.studyId === undefined ? {} : { studyId: criteria.studyId },
+  ).as('visible_pairs');
+  const pairs = await db
+    .selectDistinct({ patientId: visible.patientId, scopeCodeId: visible.scopeCodeId })
+    .from(visible)
+    .where(and(...relationshipConditions(db, criteria, visible.patientId, visible.scopeCodeId)))
+    .limit(MAX_MERGED_PAIRS + 1);
+  if (pairs.length > MAX_MERGED_PAIRS) return undefined;
+  const after = page.after;
+  const [lastUpdated, id] = after ?? [];
+  const keyset =
+    typeof lastUpdated === 'string' && typeof id === 'number' ? ([lastUpdated, id] as const) : undefined;
+  if (after && !keyset)
+    throw new AppError('invalid', 'Invalid search parameter _cursor: follow the next link as given.');
+  const counting =
+    page.withTotal && pairs.length > 0
+      ? db
+          .select({ n: count() })
+          .from(observations)
+          .where(whereClause(db, principal, criteria))
+          .get()
+      : undefined;
+  const ranked =
+    pairs.length === 0
+      ? []
+      : await db.all<{ id: number; last_updated: string }>(
+          mergedRangesPage({
+            ranges: pairs,
+            direction: sort?.descending === false ? 'asc' : 'desc',
+            after: keyset,
+            limit: page.count + 1,
+          }),
+        );
+  const pageIds = ranked.slice(0, page.count).map((r) => r.id);
+  const rows = await rowsByIds(db, pageIds);
+  const last = ranked[page.count - 1];
+  return {
+    total: page.withTotal ? ((await counting)?.n ?? 0) : undefined,
+    records: await withIdentifiers(db, rows),
+    nextAfter: ranked.length > page.count && last ? [last.last_updated, last.id] : undefined,
+  };
+}
+
+/** Rows for ids, in the order of `ids` (one statement per 100 ids, in one batch). */
+async function rowsByIds(db: Db, ids: readonly number[]): Promise<ObservationRow[]> {
+  const [head, ...rest] = chunk(ids, D1_MAX_BOUND_PARAMETERS).map((part) =>
+    selectObservationRows(db).where(inArray(observations.id, part)),
+  );
+  if (!head) return [];
+  const byId = new Map<number, ObservationRow>();
+  for (const rows of await db.batch([head, ...rest])) for (const row of rows) byId.set(row.id, row);
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Identifiers of the given observations: one query per 100 ids, in one batch. */

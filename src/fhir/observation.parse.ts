@@ -3,7 +3,7 @@
  * the server stores. Pure: no I/O. Only subject, device, code, status, identifier and the
  * attachment are kept; other valid R5 elements are accepted and discarded.
  */
-import { OBSERVATION_STATUSES } from '../lib/observation-status';
+import { OBSERVATION_STATUSES, type ObservationStatus } from '../lib/observation-status';
 import { AppError } from '../lib/errors';
 
 /** Element names of the R5 Observation resource (http://hl7.org/fhir/R5/observation.html). */
@@ -63,8 +63,6 @@ const ELEMENTS = new Set([
 ]);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];
 
 export interface Coding {
   system: string;

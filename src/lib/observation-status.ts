@@ -12,3 +12,5 @@ export const OBSERVATION_STATUSES = [
   'unknown',
   'cannot-be-obtained',
 ] as const;
+
+export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];

@@ -1,0 +1,1 @@
+CREATE INDEX `observations_patient_scope_last_updated` ON `observations` (`patient_id`,`scope_code_id`,`last_updated`,`id`);
