@@ -183,11 +183,16 @@ export function parseObservation(resource: unknown): ParsedObservation {
   };
 }
 
+const NON_ASCII = /[\u0080-\u00ff]/;
+
 /** D.6 check 10: base64 -> UTF-8 -> JSON ([R] UTF-8, not only ASCII). */
 export function decodeAttachment(data: string): unknown {
   try {
     const binary = atob(data);
-    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    // Hot path of every upload: pure ASCII (the usual OMH JSON) is already its own UTF-8 text.
+    if (!NON_ASCII.test(binary)) return JSON.parse(binary);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     throw new AppError('invalid', 'valueAttachment.data must be Base 64 Encoded Binary JSON.', {
