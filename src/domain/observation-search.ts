@@ -8,7 +8,7 @@ import { consentedPairs, observationsVisibleTo } from '../consent';
 import type { Db } from '../db/client';
 import { inIds } from '../db/expressions';
 import type { SortKey } from '../db/keyset';
-import { mergedRangesPage } from '../db/merged-ranges';
+import { readMergedRanges } from '../db/merged-ranges';
 import {
   codeableConcepts,
   observationIdentifiers,
@@ -295,36 +295,40 @@ async function mergedPairsPage(
           .where(whereClause(db, principal, criteria))
           .get()
       : undefined;
-  const ranked =
-    pairs.length === 0
-      ? []
-      : await db.all<{ id: number; last_updated: string }>(
-          mergedRangesPage({
-            ranges: pairs,
-            direction: sort?.descending === false ? 'asc' : 'desc',
-            after: keyset,
-            limit: page.count + 1,
-          }),
-        );
-  const pageIds = ranked.slice(0, page.count).map((r) => r.id);
-  const rows = await rowsByIds(db, pageIds);
-  const last = ranked[page.count - 1];
+  const { rows, identifiers } = await readMergedRanges(db, {
+    ranges: pairs,
+    direction: sort?.descending === false ? 'asc' : 'desc',
+    after: keyset,
+    limit: page.count + 1,
+  });
+  const byObservation = new Map<number, { system: string; value: string }[]>();
+  for (const i of identifiers) {
+    byObservation.set(i.observation_id, [
+      ...(byObservation.get(i.observation_id) ?? []),
+      { system: i.system, value: i.value },
+    ]);
+  }
+  const records = rows.slice(0, page.count).map((r): ObservationRecord => ({
+    id: r.id,
+    patientId: r.patient_id,
+    patientUserId: r.patient_user_id,
+    status: r.status,
+    omhData: r.omh_data,
+    effectiveStart: r.effective_start,
+    effectiveEnd: r.effective_end,
+    lastUpdated: r.last_updated,
+    dataSourceId: r.data_source_id,
+    codingSystem: r.coding_system,
+    codingCode: r.coding_code,
+    codingText: r.coding_text,
+    identifiers: byObservation.get(r.id) ?? [],
+  }));
+  const last = records.at(-1);
   return {
     total: page.withTotal ? ((await counting)?.n ?? 0) : undefined,
-    records: await withIdentifiers(db, rows),
-    nextAfter: ranked.length > page.count && last ? [last.last_updated, last.id] : undefined,
+    records,
+    nextAfter: rows.length > page.count && last ? [last.lastUpdated, last.id] : undefined,
   };
-}
-
-/** Rows for ids, in the order of `ids` (one statement per 100 ids, in one batch). */
-async function rowsByIds(db: Db, ids: readonly number[]): Promise<ObservationRow[]> {
-  const [head, ...rest] = chunk(ids, D1_MAX_BOUND_PARAMETERS).map((part) =>
-    selectObservationRows(db).where(inArray(observations.id, part)),
-  );
-  if (!head) return [];
-  const byId = new Map<number, ObservationRow>();
-  for (const rows of await db.batch([head, ...rest])) for (const row of rows) byId.set(row.id, row);
-  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Identifiers of the given observations: one query per 100 ids, in one batch. */
