@@ -111,7 +111,10 @@ export function consentedPairs(db: Db, practitionerId: number, options: { studyI
     .innerJoin(consents, and(eq(consents.studyPatientId, studyPatients.id), eq(consents.consented, true)))
     .innerJoin(
       studyScopeRequests,
-      and(eq(studyScopeRequests.studyId, studies.id), eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId)),
+      and(
+        eq(studyScopeRequests.studyId, studies.id),
+        eq(studyScopeRequests.scopeCodeId, consents.scopeCodeId),
+      ),
     )
     .where(
       and(
