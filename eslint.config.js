@@ -2,19 +2,52 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Folders a layer must not import (STYLE.md section 1: routers -> domain -> consent/omh -> db -> lib). */
-const forbid = (...groups) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      patterns: groups.map((group) => ({
-        group: [group],
-        message: 'Breaks the dependency direction of STYLE.md section 1.',
-      })),
-    },
-  ],
-});
-const NOT_HONO = ['hono', 'hono/*'];
+/**
+ * STYLE.md section 1: the folders under src/ each layer may import (the table is exhaustive and
+ * acyclic: routers -> domain -> consent/omh -> db -> lib). `auth/index` means only auth's public
+ * face. `env` (types) and `app` are the composition root's.
+ */
+const LAYERS = {
+  lib: [],
+  http: ['lib', 'env'],
+  db: ['lib'],
+  omh: ['lib'],
+  consent: ['db', 'lib'],
+  domain: ['consent', 'omh', 'db', 'lib'],
+  auth: ['db', 'http', 'lib', 'env'],
+  admin: ['domain', 'auth/index', 'http', 'lib', 'env'],
+  fhir: ['domain', 'auth/index', 'http', 'lib', 'env'],
+  portal: ['http', 'lib', 'env'],
+};
+/** Layers that must not know the web framework (they take `(db, principal, input)`). */
+const WITHOUT_HONO = ['lib', 'db', 'omh', 'consent', 'domain'];
+const FOLDERS = [...Object.keys(LAYERS), 'app', 'env'];
+
+/** Import patterns a layer may not use: every other folder, and `auth/*` but its index when allowed. */
+function forbidden(layer) {
+  const allowed = LAYERS[layer];
+  // From src/<layer>/ and one folder deeper (src/domain/seed/...).
+  const groups = FOLDERS.filter((f) => f !== layer && !allowed.includes(f)).flatMap((f) =>
+    ['../', '../../'].map((up) =>
+      // gitignore syntax: a negated line re-allows auth's index inside the same group.
+      f === 'auth' && allowed.includes('auth/index')
+        ? [`${up}auth/*`, `!${up}auth/index`]
+        : [`${up}${f}`, `${up}${f}/*`],
+    ),
+  );
+  if (WITHOUT_HONO.includes(layer)) groups.push(['hono', 'hono/*']);
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: groups.map((group) => ({
+          group,
+          message: `STYLE.md section 1: src/${layer} may import only ${allowed.join(', ') || 'nothing in src'}.`,
+        })),
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
   {
@@ -36,96 +69,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['info', 'warn', 'error'] }],
     },
   },
-  {
-    files: ['src/lib/**/*.ts'],
-    rules: forbid(
-      '../http/*',
-      '../db/*',
-      '../domain/*',
-      '../consent/*',
-      '../omh/*',
-      '../auth/*',
-      '../admin/*',
-      '../fhir/*',
-      '../portal/*',
-      '../app',
-      '../env',
-      ...NOT_HONO,
-    ),
-  },
-  {
-    files: ['src/http/**/*.ts'],
-    rules: forbid(
-      '../db/*',
-      '../domain/*',
-      '../consent/*',
-      '../omh/*',
-      '../auth/*',
-      '../admin/*',
-      '../fhir/*',
-      '../portal/*',
-    ),
-  },
-  {
-    files: ['src/db/**/*.ts'],
-    rules: forbid(
-      '../http/*',
-      '../domain/*',
-      '../consent/*',
-      '../omh/*',
-      '../auth/*',
-      '../admin/*',
-      '../fhir/*',
-      '../portal/*',
-      ...NOT_HONO,
-    ),
-  },
-  {
-    files: ['src/omh/**/*.ts'],
-    rules: forbid(
-      '../http/*',
-      '../db/*',
-      '../domain/*',
-      '../consent/*',
-      '../auth/*',
-      '../admin/*',
-      '../fhir/*',
-      '../portal/*',
-      ...NOT_HONO,
-    ),
-  },
-  {
-    files: ['src/consent/**/*.ts'],
-    rules: forbid(
-      '../http/*',
-      '../domain/*',
-      '../omh/*',
-      '../auth/*',
-      '../admin/*',
-      '../fhir/*',
-      '../portal/*',
-      ...NOT_HONO,
-    ),
-  },
-  {
-    files: ['src/domain/**/*.ts'],
-    rules: forbid(
-      '../http/*',
-      '../../http/*',
-      '../auth/*',
-      '../../auth/*',
-      '../admin/*',
-      '../../admin/*',
-      '../fhir/*',
-      '../../fhir/*',
-      '../portal/*',
-      ...NOT_HONO,
-    ),
-  },
-  { files: ['src/auth/**/*.ts'], rules: forbid('../admin/*', '../fhir/*', '../portal/*', '../domain/*') },
-  // Outside auth/, only auth/index.ts is public.
-  { files: ['src/admin/**/*.ts'], rules: forbid('../fhir/*', '../auth/!(index)', '../db/*') },
-  { files: ['src/fhir/**/*.ts'], rules: forbid('../admin/*', '../auth/!(index)', '../db/*') },
+  ...Object.keys(LAYERS).map((layer) => ({ files: [`src/${layer}/**/*.ts`], rules: forbidden(layer) })),
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', '*.config.ts', '*.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

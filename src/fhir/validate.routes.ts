@@ -10,7 +10,7 @@ import type { AppEnv } from '../env';
 import { readJsonObject } from '../http/body';
 import type { OperationOutcome, OperationOutcomeIssue } from '../http/errors';
 import { AppError } from '../lib/errors';
-import { validateDataPoint } from '../omh';
+import { validateOmhPayload } from '../domain/observation-validation';
 import { fhirJson } from './http';
 import { decodeAttachment, parseObservation } from './observation.parse';
 
@@ -64,7 +64,7 @@ export function validationIssues(resource: unknown): OperationOutcomeIssue[] {
     if (err instanceof AppError) return [error('invalid', err.message, err.expression)];
     throw err;
   }
-  const result = validateDataPoint(coding.code, data);
+  const result = validateOmhPayload(coding.code, data);
   if (result.ok) return [];
   if (result.reason === 'unknown_code')
     return [error('code-invalid', result.message, 'Observation.code.coding[0].code')];
