@@ -12,6 +12,7 @@ import type { Bindings } from '../env';
 import { authorizationCodes, invitations, oauthClients, patients, users } from '../db/schema';
 import { readSetting } from '../db/settings';
 import { sha256 } from '../lib/crypto';
+import { base64url } from '../lib/encoding';
 import { AppError } from '../lib/errors';
 import { randomAlphanumeric } from '../lib/random';
 import { AUTHORIZE_CODE_SECONDS, newCodeRow } from './codes';
@@ -176,7 +177,7 @@ export interface RedeemedInvitation {
  * challenge is computed from the base64url form, and the token endpoint folds `+/` to `-_`.
  */
 export function invitationVerifier(token: string): string {
-  return btoa(token).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return base64url(new TextEncoder().encode(token));
 }
 
 const TOKEN_FORMAT = /^[A-Za-z0-9]{32}$/;

@@ -1,5 +1,10 @@
 /** Access and consent decisions: the one module that decides who sees and does what. */
-export { rolesForPatient, rolesInOrganizations, sharedOrganizationRoles } from './memberships';
+export {
+  rolesForPatient,
+  rolesInOrganizations,
+  rolesInStudyOrganization,
+  sharedOrganizationRoles,
+} from './memberships';
 export { can, type Action, type Target } from './policy';
 export {
   consentedPairs,

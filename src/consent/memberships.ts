@@ -4,7 +4,12 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { patientOrganizations, practitionerOrganizations, type PractitionerRole } from '../db/schema';
+import {
+  patientOrganizations,
+  practitionerOrganizations,
+  studies,
+  type PractitionerRole,
+} from '../db/schema';
 
 /** The practitioner's roles in the organizations the patient belongs to (one per shared org). */
 export async function rolesForPatient(
@@ -69,4 +74,29 @@ export async function sharedOrganizationRoles(
       ),
     )
     .where(eq(practitionerOrganizations.practitionerId, practitionerId));
+}
+
+/**
+ * The practitioner's roles in a study's organization, read in one query with the study itself
+ * (no study-then-roles round trips); undefined when the study does not exist.
+ */
+export async function rolesInStudyOrganization(
+  db: Db,
+  practitionerId: number,
+  studyId: number,
+): Promise<{ organizationId: number; roles: PractitionerRole[] } | undefined> {
+  const rows = await db
+    .select({ organizationId: studies.organizationId, role: practitionerOrganizations.role })
+    .from(studies)
+    .leftJoin(
+      practitionerOrganizations,
+      and(
+        eq(practitionerOrganizations.organizationId, studies.organizationId),
+        eq(practitionerOrganizations.practitionerId, practitionerId),
+      ),
+    )
+    .where(eq(studies.id, studyId));
+  const [first] = rows;
+  if (!first) return undefined;
+  return { organizationId: first.organizationId, roles: rows.flatMap((r) => (r.role ? [r.role] : [])) };
 }

@@ -3,12 +3,12 @@
  * a total order ending in the id, fetched by keyset (or OFFSET for the legacy `_page`), the total
  * counted only when asked and in the same D1 round trip as the rows.
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, lte, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { can, patientsVisibleTo, rolesInOrganizations } from '../consent';
+import { and, asc, count, desc, gt, gte, inArray, lt, lte, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { can, patientsVisibleTo, rolesInOrganizations, rolesInStudyOrganization } from '../consent';
 import type { SQLiteSelect, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { keysetAfter, type SortKey } from '../db/keyset';
-import { patients, studies } from '../db/schema';
+import { patients } from '../db/schema';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunk';
 import { AppError } from '../lib/errors';
 import type { Principal } from '../lib/principal';
@@ -113,14 +113,8 @@ export async function assertFiltersAllowed(
 ): Promise<void> {
   if (principal.kind !== 'practitioner') return;
   if (criteria.studyId !== undefined) {
-    const study = await db
-      .select({ organizationId: studies.organizationId })
-      .from(studies)
-      .where(eq(studies.id, criteria.studyId))
-      .get();
-    const roles = study
-      ? await rolesInOrganizations(db, principal.practitionerId, [study.organizationId])
-      : [];
+    const roles =
+      (await rolesInStudyOrganization(db, principal.practitionerId, criteria.studyId))?.roles ?? [];
     // A.8: a study the caller cannot see, including one that does not exist, is 403.
     if (!can(principal, 'study.read', { roles }))
       throw new AppError('forbidden', 'Current User does not have authorization to access this Study.');

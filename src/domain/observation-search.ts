@@ -301,13 +301,9 @@ async function mergedPairsPage(
     after: keyset,
     limit: page.count + 1,
   });
-  const byObservation = new Map<number, { system: string; value: string }[]>();
-  for (const i of identifiers) {
-    byObservation.set(i.observation_id, [
-      ...(byObservation.get(i.observation_id) ?? []),
-      { system: i.system, value: i.value },
-    ]);
-  }
+  const byObservation = groupIdentifiers(
+    identifiers.map((i) => ({ observationId: i.observation_id, system: i.system, value: i.value })),
+  );
   const records = rows.slice(0, page.count).map((r): ObservationRecord => ({
     id: r.id,
     patientId: r.patient_id,
@@ -336,7 +332,6 @@ async function identifiersOf(
   db: Db,
   ids: readonly number[],
 ): Promise<Map<number, { system: string; value: string }[]>> {
-  const byId = new Map<number, { system: string; value: string }[]>();
   const queries = chunk(ids, D1_MAX_BOUND_PARAMETERS).map((part) =>
     db
       .select({
@@ -349,10 +344,19 @@ async function identifiersOf(
       .orderBy(asc(observationIdentifiers.id)),
   );
   const [head, ...rest] = queries;
-  if (!head) return byId;
-  for (const rows of await db.batch([head, ...rest])) {
-    for (const { observationId, ...identifier } of rows)
-      byId.set(observationId, [...(byId.get(observationId) ?? []), identifier]);
+  if (!head) return new Map();
+  return groupIdentifiers((await db.batch([head, ...rest])).flat());
+}
+
+/** Identifiers by observation id, keeping their order. */
+function groupIdentifiers(
+  rows: readonly { observationId: number; system: string; value: string }[],
+): Map<number, { system: string; value: string }[]> {
+  const byId = new Map<number, { system: string; value: string }[]>();
+  for (const { observationId, system, value } of rows) {
+    const list = byId.get(observationId);
+    if (list) list.push({ system, value });
+    else byId.set(observationId, [{ system, value }]);
   }
   return byId;
 }

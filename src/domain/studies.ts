@@ -5,7 +5,7 @@
  * including a missing one, is 403 (A.8 upstream quirk, kept [R]).
  */
 import { and, asc, count, eq, inArray, isNotNull } from 'drizzle-orm';
-import { can, rolesInOrganizations, studiesVisibleTo } from '../consent';
+import { can, rolesInOrganizations, rolesInStudyOrganization, studiesVisibleTo } from '../consent';
 import type { Db } from '../db/client';
 import { chunkedInserts, runBatch } from '../db/batch';
 import { isUniqueViolation } from '../db/errors';
@@ -123,17 +123,20 @@ async function authorizeStudy(
   studyId: number,
   action: 'study.read' | 'study.manage',
 ): Promise<StudyDetail> {
-  const found = await db
-    .select({ study: studies, organization: studyOrganization })
-    .from(studies)
-    .innerJoin(organizations, eq(organizations.id, studies.organizationId))
-    .where(eq(studies.id, studyId))
-    .get();
-  if (!found) throw new AppError('forbidden', STUDY_FORBIDDEN);
-  const roles =
+  // The study and the caller's roles are read side by side, not one after the other.
+  const [found, access] = await Promise.all([
+    db
+      .select({ study: studies, organization: studyOrganization })
+      .from(studies)
+      .innerJoin(organizations, eq(organizations.id, studies.organizationId))
+      .where(eq(studies.id, studyId))
+      .get(),
     principal.kind === 'practitioner'
-      ? await rolesInOrganizations(db, principal.practitionerId, [found.study.organizationId])
-      : [];
+      ? rolesInStudyOrganization(db, principal.practitionerId, studyId)
+      : undefined,
+  ]);
+  if (!found) throw new AppError('forbidden', STUDY_FORBIDDEN);
+  const roles = access?.roles ?? [];
   if (can(principal, action, { roles })) return found;
   throw new AppError('forbidden', can(principal, 'study.read', { roles }) ? NO_PERMISSION : STUDY_FORBIDDEN);
 }

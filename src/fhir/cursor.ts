@@ -2,7 +2,7 @@
  * Opaque keyset cursors for FHIR search paging: the sort-key values of the last row, the total
  * computed on the first page, and a signature of the sort so a cursor is not reused with another.
  */
-import { base64url } from '../lib/encoding';
+import { base64url, fromBase64url } from '../lib/encoding';
 import { AppError } from '../lib/errors';
 
 export interface Cursor {
@@ -25,9 +25,7 @@ export function decodeCursor(value: string, sort: string): Cursor {
     });
   let parsed: unknown;
   try {
-    const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
-    const binary = atob(b64.padEnd(b64.length + ((4 - (b64.length % 4)) % 4), '='));
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+    parsed = JSON.parse(new TextDecoder().decode(fromBase64url(value)));
   } catch {
     throw bad();
   }

@@ -1,4 +1,5 @@
 import { constantTimeEqual } from './crypto';
+import { base64 } from './encoding';
 import { randomAlphanumeric } from './random';
 
 /**
@@ -35,7 +36,5 @@ async function derive(password: string, salt: string, iterations: number): Promi
     key,
     256,
   );
-  let binary = '';
-  for (const b of new Uint8Array(bits)) binary += String.fromCharCode(b);
-  return btoa(binary);
+  return base64(new Uint8Array(bits));
 }

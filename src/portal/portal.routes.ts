@@ -6,6 +6,7 @@
 import { Hono, type Context, type Next } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { base64 } from '../lib/encoding';
 
 /** The shell page inside the static assets. */
 const INDEX_PATH = '/portal/index.html';
@@ -20,7 +21,7 @@ function namesFile(pathname: string): boolean {
 
 async function sha256Base64(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest));
+  return base64(digest);
 }
 
 /**
