@@ -78,15 +78,6 @@ export async function getProfile(db: Db, principal: Principal): Promise<Profile>
   if (!user) throw new AppError('not_found', 'Not found.');
   return { kind: 'patient', user, patientId: principal.patientId, identifiers, organizations: orgs };
 }
-
-/** Whether a patient row exists for this id (used to check a patient token's subject). */
-export async function patientExists(db: Db, patientId: number): Promise<boolean> {
-  return (
-    (await db.select({ id: patients.id }).from(patients).where(eq(patients.id, patientId)).get()) !==
-    undefined
-  );
-}
-
 export type UserType = 'practitioner' | 'patient';
 
 /** The account columns of the C.1 `User` shape (never the password hash). */

@@ -39,8 +39,3 @@ export function positiveInt(value: unknown): number | undefined {
         : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
-
-/** A boolean query/body flag (`true`, `1`, `yes`). */
-export function truthy(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && ['true', '1', 'yes'].includes(value.toLowerCase()));
-}

@@ -297,7 +297,6 @@ export const CLIENTS: readonly SeedClient[] = [
   { id: CLIENT_ADMIN_UI, key: 'admin_ui', name: 'JHE Admin UI', invitationUrl: null, dataSources: [] },
 ];
 
-export const ADMIN_UI_CLIENT_NAME = 'JHE Admin UI';
 export const SOF_CLIENT_NAME = 'SoF EHR Launch';
 export const SOF_DEFAULT_CLIENT_ID = 'sof-ehr-launch';
 export const SOF_DEFAULT_CLIENT_SECRET = 'sof-ehr-launch-dev-secret';
